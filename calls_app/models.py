@@ -1,0 +1,181 @@
+from django.db import models
+
+
+class CallResult(models.Model):
+    """One voicebot call, as the API nodes of its workflow pushed it.
+
+    Several API nodes of one workflow can push the same call: it stays one row, the latest push
+    (by arrival) gives its fields, and each node's push is kept in ``node_pushes``. Enum-like
+    fields are plain text on purpose: AI Rudder adds values, and those must be kept as they came.
+    """
+
+    call_id = models.CharField("call id", max_length=128, unique=True)
+    workflow = models.ForeignKey(
+        "integrations.Workflow", on_delete=models.PROTECT, related_name="call_results"
+    )
+    task_id = models.CharField("task id", max_length=128, blank=True)
+    robot_id = models.CharField("robot id", max_length=64, blank=True, db_index=True)
+    callee_number = models.CharField(
+        "dialled number",
+        max_length=64,
+        blank=True,
+        db_index=True,
+        help_text="The number dialled last (a contact can have several).",
+    )
+    caller_number = models.CharField(max_length=64, blank=True)
+
+    # The contact as uploaded to AI Rudder.
+    case_id = models.CharField("case id", max_length=128, blank=True, db_index=True)
+    callee_name = models.CharField("customer name", max_length=255, blank=True)
+    callee_gender = models.CharField("gender", max_length=32, blank=True)
+    contact_number = models.CharField(
+        "contact number",
+        max_length=64,
+        blank=True,
+        db_index=True,
+        help_text="The contact's number as uploaded.",
+    )
+    platform_name = models.CharField("platform", max_length=128, blank=True)
+    extra_a = models.CharField(max_length=255, blank=True)
+    extra_b = models.CharField(max_length=255, blank=True)
+    extra_c = models.CharField(max_length=255, blank=True)
+    extra = models.JSONField(default=list, blank=True)
+    extend = models.JSONField(default=dict, blank=True)
+    comments = models.TextField(blank=True)
+    borrowed_date = models.DateField(null=True, blank=True)
+    due_date = models.DateField(null=True, blank=True)
+    borrowed_amount = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
+    total_owing_amount = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
+    currency_unit = models.CharField("currency", max_length=16, blank=True)
+
+    # The call.
+    time_zone = models.CharField(
+        max_length=64, help_text="The account's time zone the call's local times were read in."
+    )
+    started_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    answered = models.BooleanField(
+        default=False, help_text="Picked up: AI Rudder gives an unanswered call's start as its end."
+    )
+    talk_seconds = models.PositiveIntegerField("talk duration (s)", default=0)
+    call_times = models.IntegerField("dial attempts", null=True, blank=True)
+    ring_time = models.IntegerField("ring time (s)", null=True, blank=True)
+    ring_type = models.CharField(max_length=32, blank=True, db_index=True)
+    hangup_type = models.CharField(max_length=32, blank=True, db_index=True)
+    intention = models.CharField(max_length=128, blank=True, db_index=True)
+    intention_description = models.CharField(max_length=255, blank=True)
+    multi_label = models.JSONField("event labels", default=dict, blank=True)
+    ner_slots = models.JSONField("slots", default=dict, blank=True)
+    talk_round = models.IntegerField("talk rounds", null=True, blank=True)
+    asr_ptp = models.TextField(blank=True)
+
+    last_pushed_at = models.DateTimeField(
+        help_text="When the push that gave these fields arrived; an older push does not override."
+    )
+    event = models.ForeignKey(
+        "integrations.WebhookEvent",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="call_results",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["workflow", "started_at"])]
+
+    def __str__(self) -> str:
+        return self.call_id
+
+
+class TranscriptTurn(models.Model):
+    """One ASR turn: what the robot said and what the customer answered, at an offset."""
+
+    call = models.ForeignKey(CallResult, on_delete=models.CASCADE, related_name="transcript")
+    position = models.PositiveIntegerField()
+    offset = models.CharField(max_length=16, blank=True, help_text="HH:MM:SS as AI Rudder sent it.")
+    offset_seconds = models.PositiveIntegerField(null=True, blank=True)
+    robot_text = models.TextField(blank=True)
+    customer_text = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["call", "position"]
+
+    def __str__(self) -> str:
+        return f"{self.offset} {self.robot_text[:40]}"
+
+    @property
+    def is_silent(self) -> bool:
+        """Nobody said anything the ASR caught: dimmed in the transcript view."""
+        return not self.robot_text.strip() and not self.customer_text.strip()
+
+
+class CallAnswer(models.Model):
+    """The answer to one scripted question (``question_answer``)."""
+
+    call = models.ForeignKey(CallResult, on_delete=models.CASCADE, related_name="answers")
+    position = models.PositiveIntegerField()
+    question_name = models.CharField(max_length=255, blank=True)
+    question_content = models.TextField(blank=True)
+    question_type = models.CharField(max_length=64, blank=True)
+    answer = models.TextField(blank=True)
+    answer_text = models.TextField(blank=True)
+    answer_text_slot = models.TextField(blank=True)
+    var = models.CharField(max_length=255, blank=True)
+    status = models.CharField(max_length=64, blank=True)
+    verification_results = models.CharField(max_length=255, blank=True)
+    whether_answer = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["call", "position"]
+
+    def __str__(self) -> str:
+        return f"{self.question_name}: {self.answer}"
+
+
+class Redial(models.Model):
+    """An earlier dial attempt of the same round (``redial_call``)."""
+
+    call = models.ForeignKey(CallResult, on_delete=models.CASCADE, related_name="redials")
+    position = models.PositiveIntegerField()
+    redial_call_id = models.CharField("call id", max_length=128, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    ring_type = models.CharField(max_length=32, blank=True)
+    ring_time = models.IntegerField(null=True, blank=True)
+    hangup_type = models.CharField(max_length=32, blank=True)
+    result_label = models.CharField(max_length=128, blank=True)
+    callee_number = models.CharField(max_length=64, blank=True)
+    caller_number = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["call", "position"]
+
+    def __str__(self) -> str:
+        return self.redial_call_id
+
+
+class NodePush(models.Model):
+    """One API node's push of a call, with the node's own custom data."""
+
+    call = models.ForeignKey(CallResult, on_delete=models.CASCADE, related_name="node_pushes")
+    node_id = models.CharField("node id", max_length=128)
+    node_name = models.CharField(max_length=255, blank=True)
+    custom_attribute = models.JSONField(default=dict, blank=True)
+    received_at = models.DateTimeField()
+    event = models.ForeignKey(
+        "integrations.WebhookEvent",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="node_pushes",
+    )
+
+    class Meta:
+        ordering = ["call", "received_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["call", "node_id"], name="node_push_once_per_node")
+        ]
+
+    def __str__(self) -> str:
+        return self.node_name or self.node_id

@@ -1,0 +1,143 @@
+import hashlib
+import secrets
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+
+def generate_token() -> str:
+    """32 random bytes, URL-safe: the credential that AI Rudder's data push is sent with."""
+    return secrets.token_urlsafe(32)
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def validate_timezone(value: str) -> None:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValidationError(f"{value!r} is not an IANA time zone.") from exc
+
+
+class WebhookEndpoint(models.Model):
+    """One URL given to AI Rudder, for one AI Rudder account.
+
+    Requests are matched on ``token_sha256``, not ``token``: an index lookup on the digest leaks
+    nothing usable through timing, where a lookup on the token itself could.
+    """
+
+    name = models.CharField(max_length=100, unique=True)
+    token = models.CharField(max_length=64, unique=True, default=generate_token, editable=False)
+    token_sha256 = models.CharField(max_length=64, unique=True, editable=False)
+    timezone = models.CharField(
+        max_length=64,
+        default="UTC",
+        validators=[validate_timezone],
+        help_text="The AI Rudder account's time zone (IANA name, e.g. Asia/Jakarta). "
+        "Call results carry naive local times, which are read in this zone.",
+    )
+    signing_secret = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="If set, chatbot notifications must carry a matching X-AIRudder-Sign header. "
+        "If empty, the URL's token alone authenticates deliveries.",
+    )
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.token_sha256 = token_digest(self.token)
+        super().save(*args, **kwargs)
+
+    @property
+    def tzinfo(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    def webhook_urls(self, base_url: str | None = None) -> dict[str, str]:
+        """Full URLs to paste into AI Rudder, one per kind of notification."""
+        base = (base_url or settings.AIRUDDER_PUBLIC_BASE_URL).rstrip("/")
+        return {
+            kind.value: base + reverse(kind.url_name, kwargs={"token": self.token})
+            for kind in WebhookEvent.Kind
+        }
+
+
+class WebhookEventKind(models.TextChoices):
+    CHATBOT_SESSION_END = "chatbot_session_end", "Chatbot session end"
+    CALL_RESULT = "call_result", "Call result (API node push)"
+
+    @property
+    def url_name(self) -> str:
+        return f"integrations:{self.value.replace('_', '-')}"
+
+
+class WebhookEvent(models.Model):
+    """Every authenticated delivery, stored as received before anything else happens."""
+
+    Kind = WebhookEventKind
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", "Received"
+        PROCESSED = "processed", "Processed"
+        FAILED = "failed", "Failed"
+
+    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    body = models.BinaryField()
+    headers = models.JSONField(default=dict)
+    remote_addr = models.GenericIPAddressField(null=True, blank=True)
+    received_at = models.DateTimeField(default=timezone.now, db_index=True)
+    last_received_at = models.DateTimeField(default=timezone.now)
+    delivery_count = models.PositiveIntegerField(default=1)
+    dedup_key = models.CharField(
+        max_length=255,
+        help_text="What makes two deliveries the same notification: AI Rudder's retries share it.",
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.RECEIVED)
+    error = models.TextField(blank=True)
+    traceback = models.TextField(blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["endpoint", "kind", "dedup_key"], name="webhook_event_unique_delivery"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "received_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk} ({self.status})"
+
+    @property
+    def body_text(self) -> str:
+        return bytes(self.body).decode("utf-8", errors="replace")
+
+
+class Workflow(models.Model):
+    """An AI Rudder workflow; chat sessions and calls both point here to be filtered by it."""
+
+    workflow_id = models.CharField(max_length=128, unique=True)
+    name = models.CharField(max_length=255, blank=True)
+    first_seen_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "workflow_id"]
+
+    def __str__(self) -> str:
+        return self.name or self.workflow_id

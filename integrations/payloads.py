@@ -1,0 +1,154 @@
+"""Typed reading of AI Rudder payloads at the boundary.
+
+Every reader names the field by its full path (``messages[3].content.type``) when the value cannot
+be read, so that a failed event says exactly what was wrong. Values that are merely unexpected
+(a new enum value, ``null`` where a string was documented) are not errors: AI Rudder documents
+its fields loosely and lets customers configure them, so they are kept as they came.
+"""
+
+import datetime as dt
+import decimal
+import zoneinfo
+from collections.abc import Iterator
+from typing import Any
+
+_MISSING = object()
+
+
+class PayloadError(ValueError):
+    """A field that cannot be read; ``field`` is its path in the payload."""
+
+    def __init__(self, field: str, problem: str):
+        super().__init__(f"{field}: {problem}")
+        self.field = field
+        self.problem = problem
+
+
+def _type_name(value: Any) -> str:
+    return {dict: "an object", list: "an array", bool: "a boolean", str: "a string"}.get(
+        type(value), "a number" if isinstance(value, int | float) else type(value).__name__
+    )
+
+
+class Payload:
+    """A JSON object and its path, read field by field with type checks."""
+
+    def __init__(self, data: Any, path: str = ""):
+        if not isinstance(data, dict):
+            raise PayloadError(path or "body", f"expected an object, got {_type_name(data)}")
+        self.data = data
+        self.path = path
+
+    def field(self, key: str) -> str:
+        return f"{self.path}.{key}" if self.path else key
+
+    def raw(self, key: str, *, required: bool = False) -> Any:
+        value = self.data.get(key, _MISSING)
+        if value is _MISSING or (required and value in (None, "")):
+            if required:
+                raise PayloadError(self.field(key), "is required")
+            return None
+        return value
+
+    def text(self, key: str, *, required: bool = False) -> str:
+        """A string; numbers are accepted as their text, ``null`` and absence as ``""``."""
+        value = self.raw(key, required=required)
+        if value is None:
+            return ""
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            raise PayloadError(self.field(key), f"expected a string, got {_type_name(value)}")
+        return str(value)
+
+    def integer(self, key: str, *, required: bool = False) -> int | None:
+        value = self.raw(key, required=required)
+        if value is None or value == "":
+            return None
+        if isinstance(value, bool):
+            raise PayloadError(self.field(key), "expected an integer, got a boolean")
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        if isinstance(value, int):
+            return value
+        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+            return int(value)
+        raise PayloadError(self.field(key), f"expected an integer, got {value!r}")
+
+    def mapping(self, key: str, *, required: bool = False) -> dict:
+        value = self.raw(key, required=required)
+        if value is None or value == "":
+            return {}
+        if not isinstance(value, dict):
+            raise PayloadError(self.field(key), f"expected an object, got {_type_name(value)}")
+        return value
+
+    def array(self, key: str, *, required: bool = False) -> list:
+        value = self.raw(key, required=required)
+        if value is None or value == "":
+            return []
+        if not isinstance(value, list):
+            raise PayloadError(self.field(key), f"expected an array, got {_type_name(value)}")
+        return value
+
+    def child(self, key: str, *, required: bool = False) -> "Payload":
+        return Payload(self.mapping(key, required=required), self.field(key))
+
+    def objects(self, key: str, *, required: bool = False) -> Iterator["Payload"]:
+        """Each element of an array of objects, as a ``Payload`` whose path has its index."""
+        for index, item in enumerate(self.array(key, required=required)):
+            yield Payload(item, f"{self.field(key)}[{index}]")
+
+    def unix_time(self, key: str, *, required: bool = False) -> dt.datetime | None:
+        value = self.integer(key, required=required)
+        if value is None:
+            return None
+        try:
+            return dt.datetime.fromtimestamp(value, tz=dt.UTC)
+        except (OverflowError, OSError, ValueError) as exc:
+            raise PayloadError(self.field(key), f"{value} is not a Unix time") from exc
+
+    def iso_datetime(self, key: str, *, required: bool = False) -> dt.datetime | None:
+        """An ISO 8601 time; one without an offset is taken as UTC, as AI Rudder documents."""
+        value = self.text(key, required=required)
+        if not value:
+            return None
+        try:
+            parsed = dt.datetime.fromisoformat(value)
+        except ValueError as exc:
+            raise PayloadError(self.field(key), f"{value!r} is not an ISO 8601 time") from exc
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+
+    def local_datetime(
+        self, key: str, tz: zoneinfo.ZoneInfo, *, required: bool = False
+    ) -> dt.datetime | None:
+        """A naive ``YYYY-MM-DD HH:MM:SS`` local time of the account, made aware in ``tz``."""
+        value = self.text(key, required=required)
+        if not value:
+            return None
+        try:
+            parsed = dt.datetime.strptime(value.strip(), "%Y-%m-%d %H:%M:%S")
+        except ValueError as exc:
+            raise PayloadError(
+                self.field(key), f"{value!r} is not a time of the form YYYY-MM-DD HH:MM:SS"
+            ) from exc
+        return parsed.replace(tzinfo=tz)
+
+    def date(self, key: str) -> dt.date | None:
+        value = self.text(key)
+        if not value:
+            return None
+        try:
+            return dt.date.fromisoformat(value.strip()[:10])
+        except ValueError as exc:
+            raise PayloadError(self.field(key), f"{value!r} is not a date (YYYY-MM-DD)") from exc
+
+    def decimal(self, key: str) -> decimal.Decimal | None:
+        value = self.text(key)
+        if not value.strip():
+            return None
+        try:
+            amount = decimal.Decimal(value.strip())
+        except decimal.InvalidOperation as exc:
+            raise PayloadError(self.field(key), f"{value!r} is not an amount") from exc
+        if not amount.is_finite():
+            raise PayloadError(self.field(key), f"{value!r} is not an amount")
+        return amount

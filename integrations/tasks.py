@@ -1,0 +1,18 @@
+from celery import shared_task
+from django.conf import settings
+
+from .models import WebhookEvent
+from .services import webhook_event_process, webhook_events_process
+
+
+@shared_task(name="integrations.tasks.process_event")
+def process_event(event_id: int) -> str:
+    return webhook_event_process(event_id=event_id).status
+
+
+@shared_task(name="integrations.tasks.process_stale_events")
+def process_stale_events() -> dict:
+    """Events the broker never delivered to a worker stay ``received``; this runs them."""
+    return webhook_events_process(
+        statuses=[WebhookEvent.Status.RECEIVED], older_than=settings.AIRUDDER_STALE_EVENT_AFTER
+    )

@@ -1,0 +1,109 @@
+"""Recording chatbot session-end notifications as chat sessions and their messages."""
+
+from django.db import transaction
+
+from integrations.models import WebhookEvent
+from integrations.payloads import Payload
+from integrations.services import workflow_record
+
+from .content import content_plain_text
+from .models import ChatMessage, ChatSession
+
+TAKE_OVER = "conversation.take_over"
+
+
+def _message(item: Payload, position: int) -> ChatMessage:
+    content = item.mapping("content")
+    reply = item.mapping("reply") or None
+    return ChatMessage(
+        position=position,
+        msg_id=item.text("msg_id"),
+        sender_type=item.text("sender_type"),
+        sent_at=item.unix_time("timestamp"),
+        status=item.text("status"),
+        content_type=str(content.get("type") or ""),
+        content=content,
+        text=content_plain_text(content),
+        reply=reply,
+    )
+
+
+def _handed_over(end_reason: str, messages: list[ChatMessage]) -> bool:
+    return end_reason == ChatSession.EndReason.AGENT or any(
+        m.sender_type == ChatMessage.SenderType.AGENT
+        or (m.content_type == "system" and (m.content.get("system") or {}).get("type") == TAKE_OVER)
+        for m in messages
+    )
+
+
+@transaction.atomic
+def chat_session_record(*, payload: dict, event: WebhookEvent | None = None) -> ChatSession:
+    """Record one notification; a newer one for the same ``call_id`` replaces the session.
+
+    An older or equally old notification changes nothing: notifications can arrive out of order,
+    and the latest word on a conversation wins. Everything is read before anything is written, so
+    a malformed payload fails whole, naming its field.
+    """
+    data = Payload(payload)
+    call_id = data.text("call_id", required=True)
+    notified_at = data.unix_time("timestamp", required=True)
+    messages = [_message(item, position) for position, item in enumerate(data.objects("messages"))]
+    started_at = data.iso_datetime("session_start_time")
+    ended_at = data.iso_datetime("session_end_time")
+    end_reason = data.text("session_end_reason")
+    fields = {
+        "nodetask_id": data.text("nodetask_id"),
+        "nodetask_name": data.text("nodetask_name"),
+        "waba_task_id": data.text("waba_task_id"),
+        "wfdetail_uuid": data.text("wfdetail_uuid"),
+        "channel": data.text("channel"),
+        "channel_id": data.text("channel_id"),
+        "callee": data.text("callee"),
+        "robot_id": data.text("robot_id"),
+        "status": data.text("status"),
+        "started_at": started_at,
+        "ended_at": ended_at,
+        "end_reason": end_reason,
+        "intention": data.text("intention"),
+        "talk_round": data.integer("talk_round"),
+        "ner_slots": data.mapping("ner_slots"),
+        "event_label": data.mapping("event_label"),
+        "variables": data.mapping("variables"),
+        "notified_at": notified_at,
+        "duration_seconds": (
+            max(int((ended_at - started_at).total_seconds()), 0)
+            if started_at and ended_at
+            else None
+        ),
+        "message_count": len(messages),
+        "handed_over": _handed_over(end_reason, messages),
+        "event": event,
+    }
+    fields["workflow"] = workflow_record(payload=data, seen_at=notified_at)
+    session, created = ChatSession.objects.select_for_update().get_or_create(
+        call_id=call_id, defaults=fields
+    )
+    if not created:
+        if session.notified_at >= notified_at:
+            return session
+        for name, value in fields.items():
+            setattr(session, name, value)
+        session.save()
+        session.messages.all().delete()
+    _messages_save(session, messages)
+    return session
+
+
+def _messages_save(session: ChatSession, messages: list[ChatMessage]) -> None:
+    for message in messages:
+        message.session = session
+    ChatMessage.objects.bulk_create(messages)
+    by_msg_id = {m.msg_id: m for m in messages if m.msg_id and m.pk}
+    quoting = []
+    for message in messages:
+        target = by_msg_id.get((message.reply or {}).get("msg_id"))
+        if target is not None and target is not message:
+            message.reply_to = target
+            quoting.append(message)
+    if quoting:
+        ChatMessage.objects.bulk_update(quoting, ["reply_to"])
