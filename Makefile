@@ -20,6 +20,8 @@ migrate: setup
 
 run: migrate
 	$(BIN)/python manage.py bootstrap --host $(HOST) --port $(PORT)
+	@# Without a broker there is no periodic sweep: catch up on events a crash left unprocessed.
+	$(BIN)/python manage.py process_events
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: setup
