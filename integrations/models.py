@@ -113,6 +113,8 @@ class WebhookEvent(models.Model):
 
     class Meta:
         ordering = ["-received_at", "-id"]
+        # "Process again" is not "change": an event's stored body is never edited.
+        permissions = [("process_webhookevent", "Can process webhook events again")]
         constraints = [
             models.UniqueConstraint(
                 fields=["endpoint", "kind", "dedup_key"], name="webhook_event_unique_delivery"
@@ -138,6 +140,12 @@ class Workflow(models.Model):
 
     class Meta:
         ordering = ["name", "workflow_id"]
+        # Permissions about the records of every workflow (calls and chat sessions alike); they
+        # live here because integrations is the one app that both domain apps build on.
+        permissions = [
+            ("view_contact_details", "Can see customers' phone numbers and names unmasked"),
+            ("export_csv", "Can export calls, chat sessions and dashboard tables as CSV"),
+        ]
 
     def __str__(self) -> str:
         return self.name or self.workflow_id
