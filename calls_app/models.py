@@ -1,3 +1,6 @@
+import zoneinfo
+from datetime import datetime
+
 from django.db import models
 
 
@@ -22,6 +25,9 @@ class CallResult(models.Model):
         db_index=True,
         help_text="The number dialled last (a contact can have several).",
     )
+    callee_number_key = models.CharField(
+        max_length=64, blank=True, db_index=True, editable=False, help_text="For matching."
+    )
     caller_number = models.CharField(max_length=64, blank=True)
 
     # The contact as uploaded to AI Rudder.
@@ -35,10 +41,13 @@ class CallResult(models.Model):
         db_index=True,
         help_text="The contact's number as uploaded.",
     )
+    contact_number_key = models.CharField(
+        max_length=64, blank=True, db_index=True, editable=False, help_text="For matching."
+    )
     platform_name = models.CharField("platform", max_length=128, blank=True)
-    extra_a = models.CharField(max_length=255, blank=True)
-    extra_b = models.CharField(max_length=255, blank=True)
-    extra_c = models.CharField(max_length=255, blank=True)
+    extra_a = models.TextField(blank=True)
+    extra_b = models.TextField(blank=True)
+    extra_c = models.TextField(blank=True)
     extra = models.JSONField(default=list, blank=True)
     extend = models.JSONField(default=dict, blank=True)
     comments = models.TextField(blank=True)
@@ -47,6 +56,12 @@ class CallResult(models.Model):
     borrowed_amount = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
     total_owing_amount = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
     currency_unit = models.CharField("currency", max_length=16, blank=True)
+    contact = models.JSONField(
+        "contact as uploaded",
+        default=dict,
+        blank=True,
+        help_text="The push's whole callee object, fields AI Rudder did not document included.",
+    )
 
     # The call.
     time_zone = models.CharField(
@@ -60,10 +75,10 @@ class CallResult(models.Model):
     talk_seconds = models.PositiveIntegerField("talk duration (s)", default=0)
     call_times = models.IntegerField("dial attempts", null=True, blank=True)
     ring_time = models.IntegerField("ring time (s)", null=True, blank=True)
-    ring_type = models.CharField(max_length=32, blank=True, db_index=True)
-    hangup_type = models.CharField(max_length=32, blank=True, db_index=True)
+    ring_type = models.CharField(max_length=64, blank=True, db_index=True)
+    hangup_type = models.CharField(max_length=64, blank=True, db_index=True)
     intention = models.CharField(max_length=128, blank=True, db_index=True)
-    intention_description = models.CharField(max_length=255, blank=True)
+    intention_description = models.TextField(blank=True)
     multi_label = models.JSONField("event labels", default=dict, blank=True)
     ner_slots = models.JSONField("slots", default=dict, blank=True)
     talk_round = models.IntegerField("talk rounds", null=True, blank=True)
@@ -88,6 +103,15 @@ class CallResult(models.Model):
     def __str__(self) -> str:
         return self.call_id
 
+    def local_time(self, value: datetime | None) -> datetime | None:
+        """``value`` in the account's time zone, the one AI Rudder's own screens show."""
+        if value is None:
+            return None
+        try:
+            return value.astimezone(zoneinfo.ZoneInfo(self.time_zone))
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return value
+
 
 class TranscriptTurn(models.Model):
     """One ASR turn: what the robot said and what the customer answered, at an offset."""
@@ -109,6 +133,10 @@ class TranscriptTurn(models.Model):
     def is_silent(self) -> bool:
         """Nobody said anything the ASR caught: dimmed in the transcript view."""
         return not self.robot_text.strip() and not self.customer_text.strip()
+
+    @property
+    def customer_silent(self) -> bool:
+        return not self.customer_text.strip()
 
 
 class CallAnswer(models.Model):
@@ -141,9 +169,9 @@ class Redial(models.Model):
     position = models.PositiveIntegerField()
     redial_call_id = models.CharField("call id", max_length=128, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
-    ring_type = models.CharField(max_length=32, blank=True)
+    ring_type = models.CharField(max_length=64, blank=True)
     ring_time = models.IntegerField(null=True, blank=True)
-    hangup_type = models.CharField(max_length=32, blank=True)
+    hangup_type = models.CharField(max_length=64, blank=True)
     result_label = models.CharField(max_length=128, blank=True)
     callee_number = models.CharField(max_length=64, blank=True)
     caller_number = models.CharField(max_length=64, blank=True)

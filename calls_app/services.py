@@ -1,9 +1,11 @@
 """Recording API node data pushes as call results with their transcript, answers and redials."""
 
+import decimal
 import re
 import zoneinfo
+from datetime import UTC, datetime
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from integrations.models import WebhookEvent
@@ -11,8 +13,76 @@ from integrations.payloads import Payload, PayloadError
 from integrations.services import workflow_record
 
 from .models import CallAnswer, CallResult, NodePush, Redial, TranscriptTurn
+from .phones import phone_key
 
-_OFFSET = re.compile(r"^(\d+):([0-5]\d):([0-5]\d)$")
+
+class AccountTimeZoneError(ValueError):
+    """The endpoint's time zone cannot be used, so no local time of the push can be read.
+
+    The payload is not at fault: once the endpoint is corrected the event is processed again.
+    """
+
+
+def _text(
+    source: Payload, key: str, model: type[models.Model], column: str, *, required: bool = False
+) -> str:
+    """A text field for ``column``: one too long for it fails naming the field, never truncated."""
+    value = source.text(key, required=required)
+    limit = model._meta.get_field(column).max_length
+    if limit and len(value) > limit:
+        raise PayloadError(source.field(key), f"is longer than {limit} characters")
+    return value
+
+
+def _object(source: Payload, key: str) -> dict:
+    """An object; ``[]`` counts as an empty one, as serialisers that don't know the type send it."""
+    if source.raw(key) == []:
+        return {}
+    return source.mapping(key)
+
+
+def _amount(source: Payload, key: str) -> decimal.Decimal | None:
+    amount = source.decimal(key)
+    if amount is None:
+        return None
+    column = CallResult._meta.get_field(key)
+    try:
+        amount = amount.quantize(decimal.Decimal(1).scaleb(-column.decimal_places))
+    except decimal.InvalidOperation:
+        amount = None
+    if amount is None or len(amount.as_tuple().digits) > column.max_digits:
+        raise PayloadError(source.field(key), f"{source.text(key)!r} is too large an amount")
+    return amount
+
+
+def _account_zone(event: WebhookEvent | None) -> tuple[str, zoneinfo.ZoneInfo]:
+    """The account's time zone, which AI Rudder's naive call times are in."""
+    if event is None:
+        return "UTC", zoneinfo.ZoneInfo("UTC")
+    name = event.endpoint.timezone
+    try:
+        return name, zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise AccountTimeZoneError(
+            f"endpoint {event.endpoint.name!r} has time zone {name!r}, which is not an IANA "
+            "time zone: correct it, then process the event again"
+        ) from exc
+
+
+def _talk(started_at: datetime | None, ended_at: datetime | None) -> tuple[bool, int]:
+    """Whether the call was picked up, and for how many seconds the customer was on the line.
+
+    The spec's own definition: an unanswered call's start equals its end. The difference is taken
+    in UTC because Python subtracts two times of one zone by their wall clocks, which is wrong
+    across a daylight-saving change.
+    """
+    if started_at is None or ended_at is None:
+        return False, 0
+    seconds = int((ended_at.astimezone(UTC) - started_at.astimezone(UTC)).total_seconds())
+    return seconds > 0, max(seconds, 0)
+
+
+_OFFSET = re.compile(r"^(\d{1,3}):([0-5]\d):([0-5]\d)$")
 
 
 def _offset_seconds(turn: Payload) -> int | None:
@@ -30,8 +100,8 @@ def _transcript(call: Payload) -> list[TranscriptTurn]:
     return [
         TranscriptTurn(
             position=position,
-            offset=turn.text("time"),
             offset_seconds=_offset_seconds(turn),
+            offset=turn.text("time").strip(),
             robot_text=turn.text("robottext"),
             customer_text=turn.text("text"),
         )
@@ -47,71 +117,92 @@ _ANSWER_FIELDS = [
 
 def _answers(call: Payload) -> list[CallAnswer]:
     return [
-        CallAnswer(position=position, **{name: row.text(name) for name in _ANSWER_FIELDS})
+        CallAnswer(
+            position=position,
+            **{name: _text(row, name, CallAnswer, name) for name in _ANSWER_FIELDS},
+        )
         for position, row in enumerate(call.objects("question_answer"))
     ]
 
 
-def _redials(call: Payload, tz) -> list[Redial]:
+# Redial column <- key of a ``redial_call`` item.
+_REDIAL_TEXT = {
+    "redial_call_id": "call_id",
+    "ring_type": "ring_type",
+    "hangup_type": "hangup_type",
+    "result_label": "result_label",
+    "callee_number": "callee_number",
+    "caller_number": "caller_number",
+}
+
+
+def _redials(call: Payload, tz: zoneinfo.ZoneInfo) -> list[Redial]:
     return [
         Redial(
             position=position,
-            redial_call_id=row.text("call_id"),
             started_at=row.local_datetime("call_start_time", tz),
-            ring_type=row.text("ring_type"),
             ring_time=row.integer("ring_time"),
-            hangup_type=row.text("hangup_type"),
-            result_label=row.text("result_label"),
-            callee_number=row.text("callee_number"),
-            caller_number=row.text("caller_number"),
+            **{column: _text(row, key, Redial, column) for column, key in _REDIAL_TEXT.items()},
         )
         for position, row in enumerate(call.objects("redial_call"))
     ]
 
 
-def _call_fields(data: Payload, tz_name: str, tz) -> dict:
-    callee = data.child("callee")
-    call = data.child("call", required=True)
+# CallResult column <- key of ``call`` and of ``callee``. Enum-like values (ring type, hangup
+# type, intention) are kept as they came: AI Rudder adds values, and ``null`` is read as "".
+_CALL_TEXT = {
+    "task_id": "task_id",
+    "robot_id": "robot_id",
+    "callee_number": "callee_number",
+    "caller_number": "caller_number",
+    "ring_type": "ring_type",
+    "hangup_type": "hangup_type",
+    "intention": "intention",
+    "intention_description": "intention_description",
+    "asr_ptp": "asr_ptp",
+}
+_CONTACT_TEXT = {
+    "case_id": "case_id",
+    "callee_name": "callee_name",
+    "callee_gender": "callee_gender",
+    "contact_number": "callee_number",
+    "platform_name": "platform_name",
+    "extra_a": "extra_a",
+    "extra_b": "extra_b",
+    "extra_c": "extra_c",
+    "comments": "comments",
+    "currency_unit": "currency_unit",
+}
+
+
+def _call_fields(call: Payload, callee: Payload, tz_name: str, tz: zoneinfo.ZoneInfo) -> dict:
     started_at = call.local_datetime("call_start_time", tz)
     ended_at = call.local_datetime("call_end_time", tz)
-    # The spec's own definition: an unanswered call's start equals its end.
-    answered = bool(started_at and ended_at and ended_at > started_at)
-    return {
-        "task_id": call.text("task_id"),
-        "robot_id": call.text("robot_id"),
-        "callee_number": call.text("callee_number"),
-        "caller_number": call.text("caller_number"),
-        "case_id": callee.text("case_id"),
-        "callee_name": callee.text("callee_name"),
-        "callee_gender": callee.text("callee_gender"),
-        "contact_number": callee.text("callee_number"),
-        "platform_name": callee.text("platform_name"),
-        "extra_a": callee.text("extra_a"),
-        "extra_b": callee.text("extra_b"),
-        "extra_c": callee.text("extra_c"),
+    answered, talk_seconds = _talk(started_at, ended_at)
+    fields = {column: _text(call, key, CallResult, column) for column, key in _CALL_TEXT.items()}
+    fields |= {
+        column: _text(callee, key, CallResult, column) for column, key in _CONTACT_TEXT.items()
+    }
+    return fields | {
+        "callee_number_key": phone_key(fields["callee_number"]),
+        "contact_number_key": phone_key(fields["contact_number"]),
         "extra": callee.array("extra"),
-        "extend": callee.mapping("extend"),
-        "comments": callee.text("comments"),
+        "extend": _object(callee, "extend"),
         "borrowed_date": callee.date("borrowed_date"),
         "due_date": callee.date("due_date"),
-        "borrowed_amount": callee.decimal("borrowed_amount"),
-        "total_owing_amount": callee.decimal("total_owing_amount"),
-        "currency_unit": callee.text("currency_unit"),
+        "borrowed_amount": _amount(callee, "borrowed_amount"),
+        "total_owing_amount": _amount(callee, "total_owing_amount"),
+        "contact": callee.data,
         "time_zone": tz_name,
         "started_at": started_at,
         "ended_at": ended_at,
         "answered": answered,
-        "talk_seconds": int((ended_at - started_at).total_seconds()) if answered else 0,
+        "talk_seconds": talk_seconds,
         "call_times": call.integer("call_times"),
         "ring_time": call.integer("ring_time"),
-        "ring_type": call.text("ring_type"),
-        "hangup_type": call.text("hangup_type"),
-        "intention": call.text("intention"),
-        "intention_description": call.text("intention_description"),
-        "multi_label": call.mapping("multi_label"),
-        "ner_slots": call.mapping("ner_slots"),
+        "multi_label": _object(call, "multi_label"),
+        "ner_slots": _object(call, "ner_slots"),
         "talk_round": call.integer("talk_round"),
-        "asr_ptp": call.text("asr_ptp"),
     }
 
 
@@ -119,17 +210,23 @@ def _call_fields(data: Payload, tz_name: str, tz) -> dict:
 def call_result_record(*, payload: dict, event: WebhookEvent | None = None) -> CallResult:
     """Record one node's push of a call; the latest push to arrive gives the call's fields.
 
-    Naive local times are read in the endpoint's time zone. Every field is read before anything is
-    written, so a push with an unreadable field fails whole and names that field.
+    Each node's push is kept whatever its age: an older push, processed late (a replay, a slow
+    worker), adds its node but does not override what a newer push said about the call. Every
+    field is read before anything is written, so a push with an unreadable field fails whole and
+    names that field. Naive local times are read in the endpoint's time zone.
     """
     data = Payload(payload)
-    tz_name = event.endpoint.timezone if event else "UTC"
-    tz = zoneinfo.ZoneInfo(tz_name)
+    tz_name, tz = _account_zone(event)
     call = data.child("call", required=True)
-    call_id = call.text("call_id", required=True)
-    node_id = data.text("node_id", required=True)
+    callee = data.child("callee")
+    call_id = _text(call, "call_id", CallResult, "call_id", required=True)
+    node = {
+        "node_id": _text(data, "node_id", NodePush, "node_id", required=True),
+        "node_name": _text(data, "node_name", NodePush, "node_name"),
+        "custom_attribute": _object(data, "custom_attribute"),
+    }
     pushed_at = event.received_at if event else timezone.now()
-    fields = _call_fields(data, tz_name, tz)
+    fields = _call_fields(call, callee, tz_name, tz)
     related = {
         TranscriptTurn: _transcript(call),
         CallAnswer: _answers(call),
@@ -156,12 +253,7 @@ def call_result_record(*, payload: dict, event: WebhookEvent | None = None) -> C
             model.objects.bulk_create(rows)
     NodePush.objects.update_or_create(
         call=result,
-        node_id=node_id,
-        defaults={
-            "node_name": data.text("node_name"),
-            "custom_attribute": data.mapping("custom_attribute"),
-            "received_at": pushed_at,
-            "event": event,
-        },
+        node_id=node.pop("node_id"),
+        defaults={**node, "received_at": pushed_at, "event": event},
     )
     return result
