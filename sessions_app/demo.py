@@ -1,0 +1,328 @@
+"""Demo chatbot session-end notifications: AI Rudder's example and conversations built from it.
+
+Every generated message reuses the shapes of the example's messages (its template, interactive
+button and list, media, location, contacts and system events), so the demo exercises what AI Rudder
+actually sends. Between them the conversations cover every end reason, hand-overs to an agent,
+every content type of the example and one that the spec does not list (a WhatsApp reaction).
+"""
+
+import copy
+import random
+from datetime import UTC, datetime, timedelta
+
+from integrations.demo import (
+    DEMO_SEED,
+    WORKFLOWS,
+    DemoCustomer,
+    DemoWorkflow,
+    demo_customers,
+    load_example,
+    random_id,
+    stable_id,
+)
+
+EXAMPLE_FILE = "chatbot_session_end.example.json"
+GENERATED = 40
+DAYS = 14
+END_REASONS = ["robot", "user", "agent", "expire", "error"]
+# Something the customer sends besides answering; "reaction" is not a type the spec lists.
+CUSTOMER_EXTRAS = ["image", "file", "location", "contacts", "reaction", "sticker"]
+BUSINESS_NUMBER = "6281100009070"
+
+_TEMPLATES = {
+    "Collections reminder D-3": (
+        "Hi {first}, your installment of IDR {amount} is due in 3 days. How would you like to pay?",
+        ["Pay now", "Need more time"],
+    ),
+    "Collections overdue D+7": (
+        "Hi {first}, your installment of IDR {amount} is 7 days overdue. Please settle it today.",
+        ["I will pay", "Talk to an agent"],
+    ),
+    "Order confirmation": (
+        "Hi {first}, we received your order #{order}. Shall we deliver it to your address?",
+        ["Confirm", "Change address"],
+    ),
+    "Satisfaction survey": (
+        "Hi {first}, thank you for your purchase! May we ask you two short questions?",
+        ["Sure", "Not now"],
+    ),
+    "Loan offer opt-in": (
+        "Hi {first}, you are pre-approved for a loan of up to IDR {amount}. Interested?",
+        ["Tell me more", "Not interested"],
+    ),
+}
+_QUESTIONS = [
+    ("When will you make the payment?", ["Today", "Tomorrow", "This week"]),
+    ("Which payment method do you prefer?", ["Bank transfer", "Virtual account", "Minimarket"]),
+    ("How likely are you to recommend us (0-10)?", ["0-6", "7-8", "9-10"]),
+    ("Please choose a delivery slot", ["Morning", "Afternoon", "Evening"]),
+]
+_CUSTOMER_TEXTS = [
+    "ok",
+    "Terima kasih",
+    "Can I pay half now and the rest next week?",
+    "I paid <b>yesterday</b> & sent the receipt",  # markup a customer typed: shown as text
+    "Please call me after 5pm",
+    "Who is this?",
+    "Sudah bayar kemarin",
+]
+_AGENT_TEXTS = [
+    "Hi, this is Rina from customer care. How can I help?",
+    "I have checked your account, thank you for waiting.",
+    "I will send you the payment details now.",
+    "Is there anything else I can help you with?",
+]
+
+
+class _Conversation:
+    """Messages of one conversation, in order, with times in seconds from its start."""
+
+    def __init__(self, rng: random.Random, example: dict):
+        self.rng = rng
+        self.example = {m["content"]["type"]: m for m in reversed(example["messages"])}
+        self.messages: list[dict] = []
+        self.elapsed = 0
+
+    def add(self, sender: str, content: dict, *, gap=(5, 90), status="read", reply=None) -> dict:
+        self.elapsed += self.rng.randint(*gap)
+        message = {
+            "msg_id": random_id(self.rng, 26),
+            "sender_type": sender,
+            "timestamp": self.elapsed,
+            "status": status,
+            "content": content,
+        }
+        if reply is not None:
+            message["reply"] = {key: reply[key] for key in ("msg_id", "sender_type", "content")}
+            message["reply"]["timestamp"] = reply["timestamp"]
+        self.messages.append(message)
+        return message
+
+    def system(self, event: str, seat: str = "") -> dict:
+        content = {
+            "type": "system",
+            "system": {"type": event, "from_seat_id": "", "to_seat_id": seat},
+        }
+        return self.add("system", content, gap=(0, 3), status="delivery")
+
+    def template(self, workflow: DemoWorkflow, customer: DemoCustomer, status: str) -> dict:
+        body, buttons = _TEMPLATES[workflow.name]
+        content = copy.deepcopy(self.example["template"]["content"])
+        template = content["template"]
+        template["content"]["body"] = body.format(
+            first=customer.name.split()[0],
+            amount=f"{self.rng.randrange(5, 200) * 50_000:,}",
+            order=self.rng.randrange(100000, 999999),
+        )
+        template["content"]["footer"] = "Reply STOP to opt out"
+        template["content"]["header"]["media"]["origin_url"] = (
+            f"https://example.com/media/{stable_id(workflow.workflow_id, 'header')[:12]}.jpg"
+        )
+        template["content"]["button"] = [
+            {"type": "QUICK_REPLY", "text": text} for text in buttons
+        ] + [{"type": "OPT_OUT", "text": "Stop messages"}]
+        template["info"] = {
+            "id": int(workflow.chatbot_id) % 100,
+            "name": workflow.name.lower().replace(" ", "_").replace("-", "_"),
+            "language": "en",
+        }
+        return self.add("chatbot", content, gap=(0, 2), status=status)
+
+    def text(self, sender: str, text: str, **kwargs) -> dict:
+        return self.add(sender, {"type": "text", "text": text}, **kwargs)
+
+    def question(self, kind: str) -> None:
+        """The robot asks with interactive buttons or a list; the customer's choice quotes it."""
+        prompt, options = self.rng.choice(_QUESTIONS)
+        content = copy.deepcopy(self.example["interactive"]["content"])
+        interactive = content["interactive"]
+        interactive["body"]["text"] = prompt
+        if kind == "button":
+            interactive["type"] = "button"
+            interactive["action"] = {
+                "buttons": [
+                    {"type": "reply", "reply": {"id": f"{random_id(self.rng, 12)}-{i}", "title": o}}
+                    for i, o in enumerate(options)
+                ]
+            }
+        else:
+            interactive["type"] = "list"
+            interactive["action"] = {
+                "button": "Choose",
+                "sections": [
+                    {
+                        "title": "Options",
+                        "rows": [
+                            {"id": f"{random_id(self.rng, 12)}-{i}", "title": o, "description": ""}
+                            for i, o in enumerate(options)
+                        ],
+                    }
+                ],
+            }
+        asked = self.add("robot", content, gap=(1, 5))
+        choice = {"type": "interactive", "text": self.rng.choice(options)}
+        self.add("user", choice, gap=(10, 300), reply=asked)
+
+    def robot_media(self, kind: str) -> None:
+        if kind == "image":
+            media = {"origin_url": "https://example.com/media/payment-qr.png"}
+            self.add("robot", {"type": "image", "media": media}, gap=(1, 3))
+        else:
+            media = {
+                "origin_url": "https://example.com/files/statement.pdf",
+                "name": "statement.pdf",
+            }
+            self.add("robot", {"type": "file", "media": media}, gap=(1, 3))
+
+    def customer_extra(self, kind: str, customer: DemoCustomer) -> None:
+        if kind == "image":
+            media = {"origin_url": "https://example.com/media/receipt.jpg", "caption": "receipt"}
+            content = {"type": "image", "media": media}
+        elif kind == "file":
+            media = {"origin_url": "https://example.com/files/transfer.pdf", "name": "transfer.pdf"}
+            content = {"type": "file", "media": media}
+        elif kind == "location":
+            content = copy.deepcopy(self.example["location"]["content"])
+            content["location"].update(
+                latitude=round(-6.2 + self.rng.uniform(-0.1, 0.1), 6),
+                longitude=round(106.8 + self.rng.uniform(-0.1, 0.1), 6),
+                address="Jl. Sudirman No. 1, Jakarta",
+                name="Home",
+            )
+        elif kind == "contacts":
+            content = copy.deepcopy(self.example["contacts"]["content"])
+            content["contacts"] = [{"name": "Family contact", "phone_number": customer.phone[:-3]}]
+        elif kind == "sticker":
+            content = {"type": "sticker", "sticker": {"origin_url": "https://example.com/s.webp"}}
+        else:  # a WhatsApp reaction to the robot's last message
+            target = next(m for m in reversed(self.messages) if m["sender_type"] == "robot")
+            content = {"type": "reaction", "reaction": {"msg_id": target["msg_id"], "emoji": "👍"}}
+        self.add("user", content, gap=(20, 600))
+        if kind != "reaction":
+            self.text("robot", "Thank you, we have received it.", gap=(1, 5))
+
+
+def _conversation(
+    rng: random.Random,
+    example: dict,
+    index: int,
+    workflow: DemoWorkflow,
+    customer: DemoCustomer,
+) -> tuple[dict, list[dict], int]:
+    """The fields and messages of one conversation, and its duration in seconds."""
+    # The first conversations are fixed so that every end reason and every content type is shown.
+    if index < len(END_REASONS):
+        end_reason = END_REASONS[index]
+    else:
+        end_reason = rng.choices(END_REASONS, weights=[45, 20, 15, 15, 5])[0]
+    forced = index - len(END_REASONS)
+    extra = CUSTOMER_EXTRAS[forced] if 0 <= forced < len(CUSTOMER_EXTRAS) else None
+    if extra is None and rng.random() < 0.35:
+        extra = rng.choice(CUSTOMER_EXTRAS)
+    if extra and end_reason == "expire":  # nobody answered an expired conversation
+        end_reason = "robot"
+    handed_over = end_reason == "agent" or (end_reason in ("robot", "user") and rng.random() < 0.2)
+    chat = _Conversation(rng, example)
+    chat.system("conversation.start")
+    template = chat.template(workflow, customer, "delivery" if end_reason == "expire" else "read")
+    rounds = 0
+    if end_reason == "expire":
+        if rng.random() < 0.5:  # a reminder nobody read
+            chat.text("robot", "Are you still there?", gap=(3600, 7200), status="delivery")
+        chat.system("conversation.close", "")
+        chat.elapsed += rng.randint(0, 60)
+    else:
+        buttons = template["content"]["template"]["content"]["button"]
+        quick_replies = [button["text"] for button in buttons if button["type"] == "QUICK_REPLY"]
+        chat.add("user", {"type": "button", "text": rng.choice(quick_replies)}, reply=template)
+        chat.text("robot", "Thank you for your answer.", gap=(1, 4))
+        rounds += 1
+        chat.question("button" if index % 2 == 0 else "list")
+        rounds += 1
+        if index in (5, 6) or rng.random() < 0.3:
+            chat.robot_media({5: "image", 6: "file"}.get(index) or rng.choice(["image", "file"]))
+        if extra:
+            chat.customer_extra(extra, customer)
+            rounds += 1
+        if index == 5 or rng.random() < 0.5:
+            text = _CUSTOMER_TEXTS[3] if index == 5 else rng.choice(_CUSTOMER_TEXTS)
+            chat.text("user", text, gap=(10, 300))
+            if end_reason == "error":
+                chat.text("robot", "Sorry, something went wrong on our side.", gap=(1, 5))
+            else:
+                chat.text("robot", "Noted, thank you!", gap=(1, 5))
+            rounds += 1
+        if handed_over:
+            seat = f"seat-{rng.randint(100, 130)}"
+            chat.system("conversation.take_over", seat)
+            for text in rng.sample(_AGENT_TEXTS, rng.randint(1, 3)):
+                chat.text("agent", text, gap=(5, 120))
+            chat.text("user", rng.choice(["ok thanks", "bye", "Terima kasih"]), gap=(10, 300))
+            chat.system("conversation.close", seat)
+        else:
+            if end_reason == "user":
+                chat.text("user", "STOP", gap=(10, 300))
+            chat.system("conversation.close", "")
+    fields = {
+        "workflow_id": workflow.workflow_id,
+        "workflow_name": workflow.name,
+        "nodetask_id": stable_id(workflow.workflow_id, "nodetask"),
+        "nodetask_name": f"WABA Template1_{stable_id(workflow.workflow_id)[:6]}",
+        "waba_task_id": stable_id(workflow.workflow_id, "waba"),
+        "wfdetail_uuid": random_id(rng),
+        "channel": "WhatsApp",
+        "channel_id": BUSINESS_NUMBER,
+        "callee": customer.phone,
+        "call_id": random_id(rng),
+        "robot_id": workflow.chatbot_id,
+        "status": "closed",
+        "session_end_reason": end_reason,
+        "intention": rng.choice(list(workflow.intentions)),
+        "talk_round": rounds,
+        "ner_slots": {"payment_date": f"D+{rng.randint(0, 7)}"} if rng.random() < 0.5 else {},
+        "event_label": {"EventLabel": "1"} if rng.random() < 0.5 else {},
+        "variables": {
+            "name": customer.name,
+            "case_id": customer.case_id,
+            "project": workflow.name,
+        },
+    }
+    return fields, chat.messages, chat.elapsed
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def demo_chat_payloads(*, now: datetime, count: int = GENERATED) -> list[dict]:
+    """AI Rudder's example, then ``count`` conversations that ended in the last 14 days.
+
+    The same every time but for the times, which are placed relative to ``now``.
+    """
+    example = load_example(EXAMPLE_FILE)
+    rng = random.Random(f"{DEMO_SEED}-chat")
+    customers = demo_customers()
+    now = now.replace(microsecond=0)
+    payloads = [copy.deepcopy(example)]
+    for index in range(count):
+        workflow = WORKFLOWS[index % len(WORKFLOWS)]
+        customer = rng.choice(customers)
+        fields, messages, duration = _conversation(rng, example, index, workflow, customer)
+        ended_ago = timedelta(seconds=rng.randint(600, DAYS * 86400 - 600))
+        ended_at = now - ended_ago
+        started_at = ended_at - timedelta(seconds=duration)
+        start = int(started_at.timestamp())
+        for message in messages:
+            message["timestamp"] += start
+            if "reply" in message:
+                message["reply"]["timestamp"] += start
+        payloads.append(
+            {
+                **fields,
+                "timestamp": int(ended_at.timestamp()) + rng.randint(2, 40),
+                "session_start_time": _iso(started_at),
+                "session_end_time": _iso(ended_at),
+                "messages": messages,
+            }
+        )
+    return payloads
