@@ -1,0 +1,215 @@
+"""The webhook inbox in the admin: endpoints to give AI Rudder, the events it delivered, workflows.
+
+Events are evidence of what AI Rudder sent: nobody adds or edits them here. They can be processed
+again (after a fix, say), which needs the change permission on events.
+"""
+
+import json
+
+from django.contrib import admin, messages
+from django.contrib.auth import get_permission_codename
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import truncatechars
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.views.decorators.http import require_POST
+
+from .models import WebhookEndpoint, WebhookEvent, Workflow
+from .services import webhook_event_process
+
+
+def _pretty_json(text: str) -> str:
+    """The body indented for reading; a body that is not JSON is shown as it came."""
+    try:
+        return json.dumps(json.loads(text), indent=2, ensure_ascii=False)
+    except (ValueError, RecursionError):
+        return text
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(admin.ModelAdmin):
+    list_display = ["name", "timezone", "is_active", "signed", "created_at"]
+    list_filter = ["is_active"]
+    search_fields = ["name"]
+    fields = ["name", "timezone", "signing_secret", "is_active", "created_at"]
+    readonly_fields = ["created_at"]
+
+    @admin.display(description="signed", boolean=True)
+    def signed(self, endpoint: WebhookEndpoint) -> bool:
+        return bool(endpoint.signing_secret)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # The URLs are built from this request, so they carry the host the admin is reached at.
+        if obj is not None and obj.pk:
+            urls = obj.webhook_urls(request.build_absolute_uri("/"))
+            context["webhook_urls"] = [
+                (WebhookEvent.Kind(kind).label, url) for kind, url in urls.items()
+            ]
+            context["signed"] = bool(obj.signing_secret)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+@admin.register(WebhookEvent)
+class WebhookEventAdmin(admin.ModelAdmin):
+    list_display = [
+        "id",
+        "kind",
+        "endpoint",
+        "status",
+        "received_at",
+        "delivery_count",
+        "attempts",
+        "short_error",
+    ]
+    list_filter = ["status", "kind", "endpoint"]
+    list_select_related = ["endpoint"]
+    date_hierarchy = "received_at"
+    search_fields = ["dedup_key"]
+    actions = ["process_again"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    ("kind", "endpoint"),
+                    ("status", "attempts"),
+                    ("received_at", "last_received_at", "delivery_count"),
+                    "processed_at",
+                    ("dedup_key", "remote_addr"),
+                ]
+            },
+        ),
+        ("Failure", {"fields": ["error", "traceback_text"]}),
+        ("Delivery", {"fields": ["body_pretty", "headers_table"]}),
+    ]
+    readonly_fields = [
+        "kind",
+        "endpoint",
+        "status",
+        "attempts",
+        "received_at",
+        "last_received_at",
+        "delivery_count",
+        "processed_at",
+        "dedup_key",
+        "remote_addr",
+        "error",
+        "traceback_text",
+        "body_pretty",
+        "headers_table",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_process_permission(self, request) -> bool:
+        """Processing again rewrites records, so it needs the change permission on events."""
+        codename = get_permission_codename("change", self.opts)
+        return request.user.has_perm(f"{self.opts.app_label}.{codename}")
+
+    @admin.display(description="error")
+    def short_error(self, event: WebhookEvent) -> str:
+        return truncatechars(event.error, 80)
+
+    @admin.display(description="body")
+    def body_pretty(self, event: WebhookEvent) -> str:
+        return format_html('<pre class="webhook-body">{}</pre>', _pretty_json(event.body_text))
+
+    @admin.display(description="headers")
+    def headers_table(self, event: WebhookEvent) -> str:
+        headers = event.headers if isinstance(event.headers, dict) else {}
+        if not headers:
+            return "-"
+        rows = format_html_join(
+            "", "<tr><th>{}</th><td>{}</td></tr>", sorted(headers.items(), key=lambda kv: kv[0])
+        )
+        return format_html("<table>{}</table>", rows)
+
+    @admin.display(description="traceback")
+    def traceback_text(self, event: WebhookEvent) -> str:
+        return format_html("<pre>{}</pre>", event.traceback) if event.traceback else "-"
+
+    @admin.action(description="Process again", permissions=["process"])
+    def process_again(self, request, queryset):
+        self._process(request, list(queryset.values_list("pk", flat=True)))
+
+    def _process(self, request, event_ids: list[int]) -> None:
+        counts: dict[str, int] = {}
+        for event_id in event_ids:
+            status = webhook_event_process(event_id=event_id, force=True).status
+            counts[status] = counts.get(status, 0) + 1
+        summary = ", ".join(
+            f"{counts[status]} {label.lower()}"
+            for status, label in WebhookEvent.Status.choices
+            if status in counts
+        )
+        failed = counts.get(WebhookEvent.Status.FAILED, 0)
+        self.message_user(
+            request,
+            f"Processed {len(event_ids)} event(s) again: {summary or 'none'}.",
+            messages.WARNING if failed else messages.SUCCESS,
+        )
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(require_POST(self.process_view))
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path("<int:object_id>/process/", view, name="{}_{}_process".format(*info)),
+            *super().get_urls(),
+        ]
+
+    def process_view(self, request, object_id: int):
+        """The change page's "Process again" button."""
+        if not self.has_process_permission(request):
+            raise PermissionDenied
+        event = get_object_or_404(WebhookEvent, pk=object_id)
+        self._process(request, [event.pk])
+        info = self.opts.app_label, self.opts.model_name
+        return HttpResponseRedirect(reverse("admin:{}_{}_change".format(*info), args=[event.pk]))
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["can_process"] = self.has_process_permission(request)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+def _count(relation: str) -> Subquery:
+    """How many rows of ``relation`` point at the workflow, without joining both relations."""
+    counts = Workflow.objects.filter(pk=OuterRef("pk")).annotate(n=Count(relation)).values("n")[:1]
+    return Subquery(counts, output_field=IntegerField())
+
+
+@admin.register(Workflow)
+class WorkflowAdmin(admin.ModelAdmin):
+    list_display = ["name", "workflow_id", "first_seen_at", "last_seen_at", "sessions", "calls"]
+    search_fields = ["name", "workflow_id"]
+    readonly_fields = ["workflow_id", "name", "first_seen_at", "last_seen_at"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(chat_session_count=_count("chat_sessions"), call_count=_count("call_results"))
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="chat sessions", ordering="chat_session_count")
+    def sessions(self, workflow: Workflow) -> int:
+        return workflow.chat_session_count
+
+    @admin.display(description="calls", ordering="call_count")
+    def calls(self, workflow: Workflow) -> int:
+        return workflow.call_count
