@@ -1,0 +1,439 @@
+"""The chat session admin, as support staff use it: the list, its filters, and each conversation."""
+
+import copy
+
+import pytest
+from django.contrib.auth.models import Permission, User
+from django.contrib.staticfiles import finders
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from pytest_django.asserts import assertContains, assertNotContains
+
+from sessions_app.models import ChatSession
+from sessions_app.services import chat_session_record
+
+pytestmark = pytest.mark.django_db
+
+LIST_URL = reverse("admin:sessions_app_chatsession_changelist")
+
+
+def change_url(session: ChatSession) -> str:
+    return reverse("admin:sessions_app_chatsession_change", args=[session.pk])
+
+
+def _message(msg_id: str, sender_type: str, content: dict, **extra) -> dict:
+    return {
+        "msg_id": msg_id,
+        "sender_type": sender_type,
+        "timestamp": 1720160400,
+        "status": "read",
+        "content": content,
+        **extra,
+    }
+
+
+@pytest.fixture
+def superuser(db):
+    return User.objects.create_superuser("root", password=None)
+
+
+@pytest.fixture
+def admin_client(client, superuser):
+    client.force_login(superuser)
+    return client
+
+
+@pytest.fixture
+def viewer(db):
+    """A support agent: staff, allowed to view chat sessions and nothing else."""
+    user = User.objects.create_user("viewer", password=None, is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="view_chatsession"))
+    return user
+
+
+@pytest.fixture(params=["superuser", "viewer"])
+def staff_client(request, client):
+    client.force_login(request.getfixturevalue(request.param))
+    return client
+
+
+@pytest.fixture
+def example(chat_payload) -> ChatSession:
+    return chat_session_record(payload=chat_payload)
+
+
+@pytest.fixture
+def sessions(chat_payload, example) -> dict[str, ChatSession]:
+    """The example and two variations that differ in every filtered field."""
+    robot_only = [m for m in chat_payload["messages"] if m["sender_type"] in ("robot", "chatbot")]
+    renewal = copy.deepcopy(chat_payload)
+    renewal.update(
+        call_id="renewal-1",
+        workflow_id="wf-renewal",
+        workflow_name="Policy renewal",
+        callee="+6281100000001",
+        channel="Messenger",
+        intention="F",
+        session_end_reason="user",
+        session_start_time="2025-03-01T10:00:00Z",
+        session_end_time="2025-03-01T10:02:30Z",
+        messages=robot_only,
+    )
+    agent_end = copy.deepcopy(chat_payload)
+    agent_end.update(
+        call_id="agent-end-1",
+        callee="+6281100000002",
+        session_end_reason="agent",
+        session_start_time="2025-04-20T08:00:00Z",
+        session_end_time="2025-04-20T09:00:00Z",
+        messages=robot_only,
+    )
+    return {
+        "example": example,
+        "renewal": chat_session_record(payload=renewal),
+        "agent_end": chat_session_record(payload=agent_end),
+    }
+
+
+def listed(response) -> set[str]:
+    assert response.status_code == 200
+    return {session.call_id for session in response.context["cl"].result_list}
+
+
+class TestList:
+    def test_shows_what_support_staff_ask_first(self, staff_client, sessions):
+        response = staff_client.get(LIST_URL)
+
+        assert listed(response) == {"a3f5c12ac59xxxxxxxxad71fe6a8ea3e", "renewal-1", "agent-end-1"}
+        assertContains(response, "+6281100000001")
+        assertContains(response, "Policy renewal")
+        assertContains(response, "Messenger")
+        assertContains(response, '<td class="field-duration">2 min 30 s</td>', html=True)
+        assertContains(response, '<td class="field-duration">1 h 0 min</td>', html=True)
+        assertContains(response, '<td class="field-end_reason_display">User</td>', html=True)
+        assertContains(response, '<td class="field-talk_round">3</td>', html=True)
+        for column in ("ended_at", "callee", "workflow", "intention", "channel", "handed_over"):
+            assertContains(response, f"column-{column}", count=1)
+
+    def test_workflow_is_fetched_with_the_sessions(self, admin_client, sessions, chat_payload):
+        for n in range(5):
+            chat_session_record(
+                payload={**chat_payload, "call_id": f"more-{n}", "workflow_id": f"wf-{n}"}
+            )
+        admin_client.get(LIST_URL)  # warm up caches (content types, permissions)
+
+        with CaptureQueriesContext(connection) as few:
+            admin_client.get(LIST_URL)
+        chat_session_record(payload={**chat_payload, "call_id": "more-x", "workflow_id": "wf-x"})
+        with CaptureQueriesContext(connection) as more:
+            admin_client.get(LIST_URL)
+
+        assert len(more) == len(few)
+
+    @pytest.mark.parametrize(
+        ("query", "expected"),
+        [
+            ({"intention": "F"}, {"renewal-1"}),
+            ({"intention": "E"}, {"a3f5c12ac59xxxxxxxxad71fe6a8ea3e", "agent-end-1"}),
+            ({"end_reason": "agent"}, {"agent-end-1"}),
+            ({"end_reason": "robot"}, {"a3f5c12ac59xxxxxxxxad71fe6a8ea3e"}),
+            ({"channel": "Messenger"}, {"renewal-1"}),
+            ({"handed_over__exact": "1"}, {"a3f5c12ac59xxxxxxxxad71fe6a8ea3e", "agent-end-1"}),
+            ({"handed_over__exact": "0"}, {"renewal-1"}),
+            (
+                {
+                    "ended_at__gte": "2025-04-01 00:00:00+00:00",
+                    "ended_at__lt": "2025-04-16 00:00:00+00:00",
+                },
+                {"a3f5c12ac59xxxxxxxxad71fe6a8ea3e"},
+            ),
+            ({"ended_at__year": "2025", "ended_at__month": "3"}, {"renewal-1"}),
+        ],
+        ids=lambda value: (
+            "&".join(f"{k}={v}" for k, v in value.items()) if isinstance(value, dict) else ""
+        ),
+    )
+    def test_filters(self, staff_client, sessions, query, expected):
+        assert listed(staff_client.get(LIST_URL, query)) == expected
+
+    def test_workflow_filter(self, staff_client, sessions):
+        workflow = sessions["renewal"].workflow
+
+        response = staff_client.get(LIST_URL, {"workflow__id__exact": workflow.pk})
+
+        assert listed(response) == {"renewal-1"}
+
+    def test_filter_sidebar_offers_each_filter(self, staff_client, sessions):
+        response = staff_client.get(LIST_URL)
+
+        titles = [spec.title for spec in response.context["cl"].filter_specs]
+        assert titles == [
+            "intention",
+            "end reason",
+            "workflow",
+            "channel",
+            "handed to an agent",
+            "ended at",
+        ]
+        # The workflow filter offers workflows by name.
+        assertContains(response, "?workflow__id__exact=")
+        assertContains(response, "Policy renewal")
+
+    @pytest.mark.parametrize(
+        ("term", "expected"),
+        [
+            ("renewal-1", {"renewal-1"}),
+            ("+6281100000002", {"agent-end-1"}),
+            ("6281100000", {"renewal-1", "agent-end-1"}),
+            ("Policy renewal", {"renewal-1"}),
+            ("0970_0415", {"a3f5c12ac59xxxxxxxxad71fe6a8ea3e", "agent-end-1"}),
+            ("nothing-like-this", set()),
+        ],
+    )
+    def test_search_by_call_id_callee_or_workflow_name(
+        self, staff_client, sessions, term, expected
+    ):
+        assert listed(staff_client.get(LIST_URL, {"q": term})) == expected
+
+    def test_no_add_button(self, admin_client, sessions):
+        response = admin_client.get(LIST_URL)
+
+        assertNotContains(response, reverse("admin:sessions_app_chatsession_add"))
+
+
+class TestConversation:
+    def test_example_renders_every_content_type(self, staff_client, example):
+        response = staff_client.get(change_url(example))
+
+        assert response.status_code == 200
+        # template: image header as a link, body, footer, buttons, and its name and language
+        assertContains(
+            response,
+            'href="https://xxxxxxxx/wpimages/2020/02/france-in-pictuxxxxxxxxtograph-eiffel-tower.jpg"',
+        )
+        assertContains(response, "Hi, tom, we will hold a party from 2024-03-07")
+        assertContains(response, '<div class="chat-footer">welcome</div>', html=True)
+        assertContains(
+            response,
+            '<ul class="chat-buttons"><li title="QUICK_REPLY">no</li>'
+            '<li title="OPT_OUT">yes</li></ul>',
+            html=True,
+        )
+        assertContains(response, "opt_out_02_27_english (en)")
+        # the customer's button reply
+        assertContains(response, "pressed a button")
+        # image and file as links, the file by its name
+        assertContains(response, '<a href="https://xxxxxxxxxxxxxxxx"')
+        assertContains(response, ">welcome_to_Earth.pdf</a>")
+        # interactive buttons, interactive list with sections and rows, and the choice
+        assertContains(
+            response, '<ul class="chat-buttons"><li>男</li><li>女</li><li>其他</li></ul>', html=True
+        )
+        assertContains(response, "请选择您的性别(button)👉👉👉")
+        assertContains(response, 'class="chat-section"', count=4)  # twice, and twice quoted
+        assertContains(response, "chose an option", count=2)
+        # location with coordinates and a map link
+        assertContains(response, "31.178762435913, 121.40837097168")
+        assertContains(
+            response,
+            'href="https://www.openstreetmap.org/?mlat=31.178762435913&amp;mlon=121.40837097168',
+        )
+        # contacts
+        assertContains(response, "+86xxxxxxxx7425")
+        # system events, centred, with their seats
+        assertContains(response, "Conversation started")
+        assertContains(response, "Taken over by an agent")
+        assertContains(response, "conversation.take_over")
+        assertContains(response, "to seat xxxxxxxx", count=2)
+        assertContains(response, "Conversation closed")
+        assertContains(response, 'class="chat-row chat-row-system"', count=3)
+        # the agent's message and the customer's last one
+        assertContains(response, '<div class="chat-speaker">Agent</div>', html=True, count=1)
+        assertContains(response, '<div class="chat-text">bye</div>', html=True)
+
+    def test_speakers_and_sides(self, staff_client, example):
+        response = staff_client.get(change_url(example))
+
+        assertContains(response, 'class="chat-row chat-row-customer"', count=6)
+        assertContains(response, 'class="chat-row chat-row-business"', count=7)
+        assertContains(response, '<div class="chat-speaker">Chatbot</div>', html=True, count=2)
+        assertContains(response, '<div class="chat-speaker">Customer</div>', html=True, count=6)
+        assertContains(response, '<div class="chat-speaker">Robot</div>', html=True, count=7)
+
+    def test_each_quoted_reply_is_shown_above_its_message(self, staff_client, example):
+        html = staff_client.get(change_url(example)).content.decode()
+
+        assert html.count('<blockquote class="chat-quote">') == 3
+        reply = html[html.index('id="message-2"') : html.index('id="message-3"')]
+        quote_at = reply.index('<blockquote class="chat-quote">')
+        assert quote_at < reply.index("party from 2024-03-07") < reply.index("</blockquote>")
+        assert reply.index("</blockquote>") < reply.index('<div class="chat-text">no</div>')
+
+    def test_quote_links_to_the_quoted_message_when_it_is_in_the_session(
+        self, staff_client, chat_payload
+    ):
+        chat_payload["messages"][2]["reply"]["msg_id"] = chat_payload["messages"][1]["msg_id"]
+        session = chat_session_record(payload=chat_payload)
+
+        response = staff_client.get(change_url(session))
+
+        assertContains(response, '<a href="#message-1">Chatbot</a>', html=True)
+
+    def test_messages_are_in_payload_order_with_time_and_status(self, staff_client, example):
+        html = staff_client.get(change_url(example)).content.decode()
+
+        anchors = [html.index(f'id="message-{n}"') for n in range(16)]
+        assert anchors == sorted(anchors)
+        assert html.index("Conversation started") < html.index("welcome_to_Earth.pdf")
+        assert html.index("welcome_to_Earth.pdf") < html.index("Conversation closed")
+        assert "2024-07-05 06:16:47 · delivery" in html  # message 0
+        assert "2024-07-05 06:05:00 · read" in html  # message 1, sent earlier
+
+    def test_slots_event_labels_and_variables_as_tables(self, staff_client, example):
+        response = staff_client.get(change_url(example))
+
+        assertContains(
+            response, '<tr><th scope="row">test_echo</th><td>okhhhhh</td></tr>', html=True
+        )
+        assertContains(response, '<tr><th scope="row">EventLabel</th><td>1</td></tr>', html=True)
+        assertContains(response, '<tr><th scope="row">name</th><td>xinxin.tao</td></tr>', html=True)
+        assertContains(response, "<h2>Slots</h2>", html=True)
+        assertContains(response, "<h2>Event labels</h2>", html=True)
+        assertContains(response, "<h2>Variables</h2>", html=True)
+
+    def test_styles_come_from_the_apps_static_files(self, staff_client, example):
+        response = staff_client.get(change_url(example))
+
+        assertContains(response, 'href="/static/sessions_app/chat.css"')
+        assert finders.find("sessions_app/chat.css")
+
+    def test_session_fields(self, staff_client, example):
+        response = staff_client.get(change_url(example))
+
+        assertContains(response, "+6289xxxxxxxx89092")
+        assertContains(response, "0970_0415_1")
+        assertContains(response, '<div class="readonly">9 s</div>', html=True)
+        assertContains(response, '<div class="readonly">Robot</div>', html=True)
+
+    def test_unknown_content_type_is_shown_with_its_content(self, staff_client, chat_payload):
+        chat_payload["messages"].append(
+            _message("m1", "user", {"type": "order", "order": {"catalog_id": "cat-77"}})
+        )
+        session = chat_session_record(payload=chat_payload)
+
+        response = staff_client.get(change_url(session))
+
+        assertContains(response, '<span class="chat-tag">order</span>', html=True)
+        assertContains(response, "&quot;catalog_id&quot;: &quot;cat-77&quot;")
+
+    def test_customer_text_is_escaped_everywhere(self, staff_client, chat_payload):
+        script = "<script>alert(1)</script>"
+        chat_payload["messages"] = [
+            _message("m1", "user", {"type": "text", "text": script}),
+            _message(
+                "m2",
+                "user",
+                {"type": "text", "text": "quoting"},
+                reply={
+                    "msg_id": "x",
+                    "sender_type": script,
+                    "content": {"type": "text", "text": script},
+                },
+            ),
+            _message("m3", script, {"type": script, "payload": script}),
+            _message(
+                "m4",
+                "user",
+                {"type": "location", "location": {"latitude": 1, "longitude": 2, "name": script}},
+            ),
+        ]
+        chat_payload["ner_slots"] = {script: script}
+        chat_payload["callee"] = script
+        session = chat_session_record(payload=chat_payload)
+
+        response = staff_client.get(change_url(session))
+
+        assertNotContains(response, "<script>alert(1)")
+        assertContains(response, "&lt;script&gt;alert(1)&lt;/script&gt;")
+        list_response = staff_client.get(LIST_URL)
+        assertNotContains(list_response, "<script>alert(1)")
+        assertContains(list_response, "&lt;script&gt;alert(1)&lt;/script&gt;")
+
+    @pytest.mark.parametrize(
+        "url",
+        [
+            "javascript:alert(document.cookie)",
+            " JavaScript:alert(1)",
+            "data:text/html,hi",
+            "//evil",
+        ],
+    )
+    def test_only_http_urls_become_links(self, staff_client, chat_payload, url):
+        chat_payload["messages"] = [
+            _message(
+                "m1", "robot", {"type": "file", "media": {"origin_url": url, "name": "bill.pdf"}}
+            ),
+            _message("m2", "robot", {"type": "image", "media": {"origin_url": url}}),
+        ]
+        session = chat_session_record(payload=chat_payload)
+
+        response = staff_client.get(change_url(session))
+
+        html = response.content.decode()
+        transcript = html[html.index('class="chat-transcript"') :]
+        assert "<a " not in transcript[: transcript.index("</fieldset>")]
+        assertContains(response, '<span class="chat-unlinked"', count=2)
+        assertContains(response, "bill.pdf")
+
+    def test_is_read_only_even_for_a_superuser(self, admin_client, example):
+        response = admin_client.get(change_url(example))
+
+        assert response.context["has_change_permission"] is False
+        assertNotContains(response, 'name="_save"')
+        assertNotContains(response, '<input type="text"')
+        post = admin_client.post(change_url(example), {"intention": "Z"})
+        assert post.status_code == 403
+        example.refresh_from_db()
+        assert example.intention == "E"
+
+    def test_nobody_can_add(self, staff_client):
+        assert staff_client.get(reverse("admin:sessions_app_chatsession_add")).status_code == 403
+
+    def test_superuser_can_delete(self, admin_client, example):
+        url = reverse("admin:sessions_app_chatsession_delete", args=[example.pk])
+
+        assert admin_client.post(url, {"post": "yes"}).status_code == 302
+        assert not ChatSession.objects.exists()
+
+    def test_viewer_cannot_delete(self, client, viewer, example):
+        client.force_login(viewer)
+        url = reverse("admin:sessions_app_chatsession_delete", args=[example.pk])
+
+        assert client.post(url, {"post": "yes"}).status_code == 403
+        assert ChatSession.objects.exists()
+
+
+class TestAccess:
+    def test_anonymous_is_sent_to_the_login(self, client, example):
+        for url in (LIST_URL, change_url(example)):
+            response = client.get(url)
+            assert response.status_code == 302
+            assert response.url.startswith(reverse("admin:login"))
+
+    def test_staff_without_permission_is_refused(self, client, example):
+        user = User.objects.create_user("other", password=None, is_staff=True)
+        client.force_login(user)
+
+        assert client.get(LIST_URL).status_code == 403
+        assert client.get(change_url(example)).status_code == 403
+
+    def test_non_staff_user_is_sent_to_the_login(self, client, example):
+        user = User.objects.create_user("customer", password=None)
+        user.user_permissions.add(Permission.objects.get(codename="view_chatsession"))
+        client.force_login(user)
+
+        response = client.get(change_url(example))
+
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("admin:login"))
