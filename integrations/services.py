@@ -35,6 +35,8 @@ def webhook_body_parse(body: bytes) -> tuple[dict | None, str]:
         return None, f"body is not UTF-8 text (byte {exc.start})"
     except json.JSONDecodeError as exc:
         return None, f"body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+    except RecursionError:
+        return None, "body is not usable JSON: nested too deeply"
     if not isinstance(data, dict):
         return None, f"body must be a JSON object, got {type(data).__name__}"
     return data, ""

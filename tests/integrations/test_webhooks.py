@@ -130,6 +130,7 @@ def test_body_at_the_limit_is_accepted(deliver):
         (b'"text"', "must be a JSON object, got str"),
         (b"", "not valid JSON"),
         (b"\xff\xfe{}", "not UTF-8"),
+        (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
     ],
 )
 def test_body_that_is_not_a_json_object_is_400_and_kept_as_failed(deliver, body, problem):
