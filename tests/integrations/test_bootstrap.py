@@ -18,6 +18,11 @@ pytestmark = pytest.mark.django_db
 PASSWORD = re.compile(r"password: (\S+)")
 
 
+@pytest.fixture(autouse=True)
+def no_public_base_url(monkeypatch):
+    monkeypatch.delenv("AIRUDDER_PUBLIC_BASE_URL", raising=False)
+
+
 def bootstrap(*args: str) -> str:
     out = io.StringIO()
     call_command("bootstrap", "--host", "127.0.0.1", "--port", "8765", *args, stdout=out)
@@ -71,6 +76,14 @@ def test_existing_endpoint_keeps_its_time_zone_and_token():
 
     endpoint = WebhookEndpoint.objects.get()
     assert (endpoint.timezone, endpoint.token) == ("Asia/Jakarta", token)
+
+
+def test_webhook_urls_use_the_public_base_url_the_admin_the_local_one():
+    output = bootstrap("--no-demo", "--base-url", "https://inbox.example.com/")
+
+    token = WebhookEndpoint.objects.get().token
+    assert f"https://inbox.example.com/webhooks/airudder/{token}/call-result/" in output
+    assert "Admin:  http://127.0.0.1:8765/admin/" in output
 
 
 def test_no_demo_loads_nothing():

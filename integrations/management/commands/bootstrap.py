@@ -6,8 +6,10 @@ own service unless it is there already, and prints the URLs to open and to give 
 """
 
 import logging
+import os
 import secrets
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
@@ -32,7 +34,8 @@ class Command(BaseCommand):
         parser.add_argument("--port", default="8000", help="Port the server listens on.")
         parser.add_argument(
             "--base-url",
-            help="Public base URL that AI Rudder reaches (default: http://HOST:PORT).",
+            help="Public base URL that AI Rudder reaches (default: AIRUDDER_PUBLIC_BASE_URL when "
+            "set in the environment, else http://HOST:PORT).",
         )
         parser.add_argument(
             "--timezone",
@@ -53,8 +56,14 @@ class Command(BaseCommand):
         host = options["host"]
         if host in ("", "0.0.0.0", "::"):  # noqa: S104 - listening everywhere: show loopback
             host = "127.0.0.1"
-        base_url = (options["base_url"] or f"http://{host}:{options['port']}").rstrip("/")
-        self._urls(endpoint, base_url)
+        local_url = f"http://{host}:{options['port']}"
+        # The URLs for AI Rudder use the public address when one is configured.
+        public_url = options["base_url"] or (
+            settings.AIRUDDER_PUBLIC_BASE_URL
+            if "AIRUDDER_PUBLIC_BASE_URL" in os.environ
+            else local_url
+        )
+        self._urls(endpoint, local_url, public_url.rstrip("/"))
 
     def _endpoint(self, timezone_name: str) -> WebhookEndpoint:
         endpoint = WebhookEndpoint.objects.filter(name=ENDPOINT_NAME).first()
@@ -120,12 +129,12 @@ class Command(BaseCommand):
         for failure in report.failed:
             self.stdout.write(self.style.WARNING(f"  Demo delivery failed: {failure}"))
 
-    def _urls(self, endpoint: WebhookEndpoint, base_url: str) -> None:
-        urls = endpoint.webhook_urls(base_url)
+    def _urls(self, endpoint: WebhookEndpoint, local_url: str, public_url: str) -> None:
+        urls = endpoint.webhook_urls(public_url)
         chat_url = urls[WebhookEvent.Kind.CHATBOT_SESSION_END]
         self.stdout.write(
             "\n"
-            f"Admin:  {base_url}{reverse('admin:index')}\n"
+            f"Admin:  {local_url}{reverse('admin:index')}\n"
             "\n"
             "Webhook URLs to give AI Rudder (the token in them is the credential: keep it secret; "
             "behind a public HTTPS host use that host instead):\n"
