@@ -67,8 +67,8 @@ class CallResult(models.Model):
     time_zone = models.CharField(
         max_length=64, help_text="The account's time zone the call's local times were read in."
     )
-    started_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    ended_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField("start time", null=True, blank=True, db_index=True)
+    ended_at = models.DateTimeField("end time", null=True, blank=True)
     answered = models.BooleanField(
         default=False, help_text="Picked up: AI Rudder gives an unanswered call's start as its end."
     )

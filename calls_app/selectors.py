@@ -1,0 +1,140 @@
+"""Reads of call results: a customer's history across calls and chat sessions."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlencode
+
+from django.db.models import F, Q, Value
+from django.db.models.functions import Lower, Replace
+from django.urls import reverse
+
+from sessions_app.models import ChatSession
+
+from .models import CallResult
+from .phones import phone_key
+
+HISTORY_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One call or chat session of a customer, in the few columns both share."""
+
+    kind: str  # "call" or "chat session"
+    pk: int
+    at: datetime | None
+    workflow: str
+    channel: str
+    phone: str
+    case_id: str
+    intention: str
+    outcome: str
+
+
+def _phone_key_sql(field: str):
+    """``phone_key`` in SQL, for records whose number is not stored as a key."""
+    expression = F(field)
+    for character in [" ", "-", "(", ")", ".", "+"]:
+        expression = Replace(expression, Value(character), Value(""))
+    return Lower(expression)
+
+
+def _call_rows(*, key: str, case_id: str, limit: int) -> list[HistoryRow]:
+    match = Q()
+    if key:
+        match |= Q(callee_number_key=key) | Q(contact_number_key=key)
+    if case_id:
+        match |= Q(case_id=case_id)
+    calls = CallResult.objects.filter(match).select_related("workflow")
+    return [
+        HistoryRow(
+            kind="call",
+            pk=call.pk,
+            at=call.started_at or call.ended_at,
+            workflow=str(call.workflow),
+            channel="Voice call",
+            phone=call.callee_number or call.contact_number,
+            case_id=call.case_id,
+            intention=call.intention,
+            outcome=(
+                f"answered, {call.hangup_type}"
+                if call.answered
+                else f"not answered, {call.ring_type}"
+            ).rstrip(", "),
+        )
+        for call in calls.order_by(F("started_at").desc(nulls_last=True), "-pk")[:limit]
+    ]
+
+
+def _chat_session_rows(*, key: str, limit: int) -> list[HistoryRow]:
+    sessions = (
+        ChatSession.objects.annotate(callee_key=_phone_key_sql("callee"))
+        .filter(callee_key=key)
+        .select_related("workflow")
+        .order_by(F("started_at").desc(nulls_last=True), "-pk")
+    )
+    return [
+        HistoryRow(
+            kind="chat session",
+            pk=session.pk,
+            at=session.started_at or session.ended_at,
+            workflow=str(session.workflow),
+            channel=session.channel or "Chat",
+            phone=session.callee,
+            case_id="",
+            intention=session.intention,
+            outcome=f"ended by {session.get_end_reason_display()}" if session.end_reason else "",
+        )
+        for session in sessions[:limit]
+    ]
+
+
+def customer_history(
+    *,
+    phone: str = "",
+    case_id: str = "",
+    calls: bool = True,
+    chat_sessions: bool = True,
+    limit: int = HISTORY_LIMIT,
+) -> list[HistoryRow]:
+    """Every call and chat session of a phone number or a case id, newest first.
+
+    Numbers match however they are written (``+62 812-3456`` is ``628123456``). Calls match on the
+    number dialled, the contact's uploaded number or the case id; chat sessions, which have no case
+    id, on the number chatted with. ``calls``/``chat_sessions`` leave out what a user may not see.
+    At most ``limit`` rows, the newest.
+    """
+    key, case_id = phone_key(phone), case_id.strip()
+    rows: list[HistoryRow] = []
+    if calls and (key or case_id):
+        rows += _call_rows(key=key, case_id=case_id, limit=limit)
+    if chat_sessions and key:
+        rows += _chat_session_rows(key=key, limit=limit)
+    rows.sort(key=lambda row: (row.at is not None, row.at or datetime.min, row.pk), reverse=True)
+    return rows[:limit]
+
+
+def customer_history_url(
+    phone: str = "",
+    case_id: str = "",
+    *,
+    call: CallResult | int | None = None,
+    chat_session: ChatSession | int | None = None,
+) -> str:
+    """The admin's customer history page of a number or case id, or of a call's or session's.
+
+    Prefer ``call``/``chat_session``: the page then reads the number and case id from the record,
+    so the customer's number is not written into a URL (browser history, access logs) and is
+    shown masked to staff who may not see it.
+    """
+    params = {}
+    if call is not None:
+        params["call"] = getattr(call, "pk", call)
+    if chat_session is not None:
+        params["chat_session"] = getattr(chat_session, "pk", chat_session)
+    if phone:
+        params["phone"] = phone
+    if case_id:
+        params["case_id"] = case_id
+    url = reverse("admin:calls_app_customer_history")
+    return f"{url}?{urlencode(params)}" if params else url
