@@ -1,0 +1,180 @@
+"""What the admin shows of a call: its dialogue and its tables, ready to lay out.
+
+The templates only place what these functions return: plain text, escaped by the templates.
+Customer details (numbers, the name) are masked here for staff who may not see them
+(``integrations.privacy``); everything else is shown as AI Rudder sent it.
+"""
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from integrations.privacy import mask_name, mask_phone
+
+from .models import CallResult, NodePush, Redial
+
+# Labels of the contact fields AI Rudder documents, in its order; other fields keep their key.
+CONTACT_LABELS = {
+    "case_id": "Case id",
+    "callee_name": "Name",
+    "callee_gender": "Gender",
+    "callee_number": "Number",
+    "platform_name": "Platform",
+    "extra_a": "Extra A",
+    "extra_b": "Extra B",
+    "extra_c": "Extra C",
+    "extra": "Extra",
+    "extend": "Extend",
+    "comments": "Comments",
+    "borrowed_date": "Borrowed on",
+    "due_date": "Due on",
+    "borrowed_amount": "Borrowed amount",
+    "total_owing_amount": "Total owing",
+    "currency_unit": "Currency",
+}
+_CONTACT_MASKS = {"callee_number": mask_phone, "callee_name": mask_name}
+
+
+def text(value: Any) -> str:
+    """A JSON value as one line of text: strings as they are, anything else as compact JSON."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+def key_values(value: Any, prefix: str = "") -> list[tuple[str, str]]:
+    """Rows of a key/value table; nested objects become dotted keys (``variables.extra_d``).
+
+    Sorted by key: PostgreSQL's JSON columns do not keep the payload's order anyway.
+    """
+    if not isinstance(value, dict):
+        return [] if value in (None, "", []) else [(prefix, text(value))]
+    rows = []
+    for key, item in sorted(value.items(), key=lambda pair: str(pair[0])):
+        name = f"{prefix}.{key}" if prefix else str(key)
+        if isinstance(item, dict) and item:
+            rows.extend(key_values(item, name))
+        else:
+            rows.append((name, text(item)))
+    return rows
+
+
+@dataclass(frozen=True)
+class Table:
+    """A list of objects (``extra``'s Question/Content rows): one column per key seen."""
+
+    columns: list[str]
+    rows: list[list[str]]
+
+
+def _table(items: list) -> Table | None:
+    if not items or not all(isinstance(item, dict) for item in items):
+        return None
+    columns = list(dict.fromkeys(key for item in items for key in item))
+    # Question before Content reads better than the payload's alphabetical order.
+    columns.sort(key=lambda column: {"Question": 0, "Content": 1}.get(column, 2))
+    return Table(columns, [[text(item.get(column)) for column in columns] for item in items])
+
+
+@dataclass(frozen=True)
+class ContactField:
+    key: str
+    label: str
+    value: str = ""
+    pairs: list[tuple[str, str]] | None = None
+    table: Table | None = None
+
+
+def _contact_order(key: str) -> tuple[int, str]:
+    order = list(CONTACT_LABELS)
+    return (order.index(key), "") if key in order else (len(order), key)
+
+
+def contact_fields(call: CallResult, *, reveal: bool) -> list[ContactField]:
+    """Every field of the contact as uploaded, undocumented ones included.
+
+    AI Rudder's fields come in its documented order, then the others by name (the JSON column does
+    not keep the upload's order on PostgreSQL).
+    """
+    fields = []
+    for key, value in sorted((call.contact or {}).items(), key=lambda p: _contact_order(p[0])):
+        label = CONTACT_LABELS.get(key, key)
+        if isinstance(value, dict):
+            fields.append(ContactField(key, label, pairs=key_values(value)))
+        elif isinstance(value, list) and (table := _table(value)):
+            fields.append(ContactField(key, label, table=table))
+        else:
+            shown = text(value)
+            if not reveal and key in _CONTACT_MASKS:
+                shown = _CONTACT_MASKS[key](shown)
+            fields.append(ContactField(key, label, value=shown))
+    return fields
+
+
+@dataclass(frozen=True)
+class RedialRow:
+    redial: Redial
+    started_local: str  # text: a template would show a datetime in the admin's zone instead
+    callee_number: str
+
+
+def redial_rows(call: CallResult, *, reveal: bool) -> list[RedialRow]:
+    return [
+        RedialRow(
+            redial=redial,
+            started_local=_local_text(call, redial.started_at),
+            callee_number=redial.callee_number if reveal else mask_phone(redial.callee_number),
+        )
+        for redial in call.redials.all()
+    ]
+
+
+@dataclass(frozen=True)
+class NodePushRow:
+    push: NodePush
+    custom_attribute: list[tuple[str, str]]
+
+
+def node_push_rows(call: CallResult) -> list[NodePushRow]:
+    return [
+        NodePushRow(push=push, custom_attribute=key_values(push.custom_attribute))
+        for push in call.node_pushes.all()
+    ]
+
+
+def _local_text(call: CallResult, value: datetime | None) -> str:
+    local = call.local_time(value)
+    return "" if local is None else f"{local:%Y-%m-%d %H:%M:%S}"
+
+
+def local_time_text(call: CallResult, value: datetime | None) -> str:
+    """``2024-03-11 15:58:26 (Asia/Jakarta)``: the time as AI Rudder's own screens show it."""
+    local = _local_text(call, value)
+    return f"{local} ({call.time_zone})" if local else ""
+
+
+def duration_text(seconds: int | None) -> str:
+    """``0:46``, ``1:02:05``; empty when unknown."""
+    if seconds is None:
+        return ""
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{hours}:{minutes:02}:{seconds:02}" if hours else f"{minutes}:{seconds:02}"
+
+
+def call_page(call: CallResult, *, reveal: bool) -> dict:
+    """The sections of a call's page, below its summary, in the order support staff read them."""
+    return {
+        "turns": list(call.transcript.all()),
+        "answers": list(call.answers.all()),
+        "redial_rows": redial_rows(call, reveal=reveal),
+        "data_tables": [
+            {"title": "Event labels", "rows": key_values(call.multi_label)},
+            {"title": "Slots", "rows": key_values(call.ner_slots)},
+        ],
+        "contact_fields": contact_fields(call, reveal=reveal),
+        "node_push_rows": node_push_rows(call),
+    }
