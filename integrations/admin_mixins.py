@@ -1,0 +1,247 @@
+"""Pieces the record admins adopt in a few lines: the shared filters, masking and CSV export.
+
+- ``filterset_list_filter(FilterSet)``: a list filter that makes an admin list accept the
+  FilterSet's query parameters (``?date_from=…&workflow_id=…&intention=E``), so that links from
+  the dashboard and the API open exactly the same records;
+- ``parameter_list_filter(FilterSet, name)``: a sidebar of a field's values whose links speak
+  the FilterSet's parameter (in place of ``"intention"`` in ``list_filter``, whose Django filter
+  would claim the same parameter name with other rules);
+- ``ContactDetailsAdminMixin``: masks customer numbers and names in the list and on the change
+  page for users without ``integrations.view_contact_details``;
+- ``CsvExportAdminMixin``: an "Export as CSV" action for the selected rows and an export URL for
+  the whole filtered list, both streamed and masked like the list.
+"""
+
+from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseBadRequest, QueryDict
+from django.urls import path
+from django.utils.text import capfirst
+
+from .exports import CsvExport
+from .filtering import BLANK
+from .privacy import can_view_contact_details, mask_name, mask_phone
+
+EXPORT_PERMISSION = "integrations.export_csv"
+
+
+def filterset_list_filter(filterset_class, title: str = "filter parameters"):
+    """A ``list_filter`` entry that applies ``filterset_class`` to the admin list.
+
+    It claims the FilterSet's parameters from the query string before the admin reads the rest
+    as field lookups, filters with the FilterSet itself, and lists the active ones in the
+    sidebar, each with a link that removes it. A value the FilterSet rejects sends the admin
+    to its usual "invalid filter" page rather than silently showing other records.
+    """
+
+    class FilterSetListFilter(admin.ListFilter):
+        template = "admin/filter.html"
+
+        def __init__(self, request, params, model, model_admin):
+            super().__init__(request, params, model, model_admin)
+            self.data = QueryDict(mutable=True)
+            for name in self.expected_parameters():
+                if name in params:
+                    values = params.pop(name)
+                    values = values if isinstance(values, list) else [values]
+                    self.data.setlist(name, values)
+                    self.used_parameters[name] = values
+            self.filterset = filterset_class(data=self.data, queryset=model._default_manager.all())
+            if self.used_parameters and not self.filterset.is_valid():
+                raise IncorrectLookupParameters(self.filterset.errors.as_text())
+
+        def expected_parameters(self):
+            return list(filterset_class.base_filters)
+
+        def has_output(self):
+            return bool(self.used_parameters)
+
+        def queryset(self, request, queryset):
+            return filterset_class(data=self.data, queryset=queryset).qs
+
+        def choices(self, changelist):
+            yield {
+                "selected": False,
+                "query_string": changelist.get_query_string(
+                    new_params=dict.fromkeys(self.used_parameters)
+                ),
+                "display": "Remove all",
+            }
+            for name, values in self.used_parameters.items():
+                label = capfirst(filterset_class.base_filters[name].label or name)
+                yield {
+                    "selected": True,
+                    "query_string": changelist.get_query_string(new_params={name: None}),
+                    "display": f"{label}: {', '.join(values)} ✕",
+                }
+
+    FilterSetListFilter.title = title
+    FilterSetListFilter.__name__ = FilterSetListFilter.__qualname__ = (
+        f"{filterset_class.__name__}ListFilter"
+    )
+    return FilterSetListFilter
+
+
+def parameter_list_filter(filterset_class, name: str, title: str | None = None):
+    """Sidebar choices for one FilterSet parameter: every value of its field, then links.
+
+    It only shows: ``filterset_list_filter`` (which must be in the same ``list_filter``) claims
+    and applies the parameter. The choices use the FilterSet's conventions, so "(none)" is
+    ``__blank__`` and a repeated parameter shows each of its values selected.
+    """
+    field_name = filterset_class.base_filters[name].field_name
+
+    class ParameterListFilter(admin.ListFilter):
+        def __init__(self, request, params, model, model_admin):
+            super().__init__(request, params, model, model_admin)
+            self.selected = request.GET.getlist(name)
+            self.values = list(
+                model._default_manager.order_by(field_name)
+                .values_list(field_name, flat=True)
+                .distinct()
+            )
+
+        def expected_parameters(self):
+            return []
+
+        def has_output(self):
+            return bool(self.values)
+
+        def queryset(self, request, queryset):
+            return queryset
+
+        def choices(self, changelist):
+            yield {
+                "selected": not self.selected,
+                "query_string": changelist.get_query_string(new_params={name: None}),
+                "display": "All",
+            }
+            for value in self.values:
+                token = BLANK if value in ("", None) else str(value)
+                yield {
+                    "selected": token in self.selected,
+                    "query_string": changelist.get_query_string(new_params={name: token}),
+                    "display": "(none)" if token == BLANK else token,
+                }
+
+    field = filterset_class._meta.model._meta.get_field(field_name.split("__")[0])
+    ParameterListFilter.title = title or field.verbose_name
+    ParameterListFilter.__name__ = ParameterListFilter.__qualname__ = f"{name}_ListFilter"
+    return ParameterListFilter
+
+
+def _masked_display(model, name: str, mask):
+    field = model._meta.get_field(name)
+
+    def display(obj):
+        return mask(getattr(obj, name))
+
+    display.short_description = field.verbose_name
+    display.admin_order_field = name
+    return display
+
+
+class ContactDetailsAdminMixin:
+    """Shows ``contact_phone_fields`` and ``contact_name_fields`` masked to users without
+    ``integrations.view_contact_details``, in ``list_display`` and in the change page's fields.
+
+    Templates of custom pages use the ``privacy`` template library instead
+    (``{{ value|phone_for:request.user }}``).
+    """
+
+    contact_phone_fields: tuple[str, ...] = ()
+    contact_name_fields: tuple[str, ...] = ()
+
+    def __init__(self, model, admin_site):
+        super().__init__(model, admin_site)
+        self._masked_names = {}
+        for fields, mask in (
+            (self.contact_phone_fields, mask_phone),
+            (self.contact_name_fields, mask_name),
+        ):
+            for name in fields:
+                masked = f"masked_{name}"
+                setattr(self, masked, _masked_display(model, name, mask))
+                self._masked_names[name] = masked
+
+    def _swap(self, request, names):
+        if can_view_contact_details(request.user):
+            return names
+        return [
+            self._masked_names.get(name, name) if isinstance(name, str) else name for name in names
+        ]
+
+    def get_list_display(self, request):
+        return self._swap(request, super().get_list_display(request))
+
+    def get_list_display_links(self, request, list_display):
+        links = super().get_list_display_links(request, list_display)
+        return links if links is None else self._swap(request, links)
+
+    def get_readonly_fields(self, request, obj=None):
+        return self._swap(request, super().get_readonly_fields(request, obj))
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if can_view_contact_details(request.user):
+            return fieldsets
+        swapped = []
+        for title, options in fieldsets:
+            fields = [
+                tuple(self._swap(request, f))
+                if isinstance(f, list | tuple)
+                else self._swap(request, [f])[0]
+                for f in options.get("fields", ())
+            ]
+            swapped.append((title, {**options, "fields": fields}))
+        return swapped
+
+
+class CsvExportAdminMixin:
+    """CSV export of an admin list, for users with ``integrations.export_csv``.
+
+    Set ``csv_export`` to the model's ``CsvExport`` and add ``"export_csv"`` to ``actions``.
+    The action exports the selected rows (or all of them with "select all"); the URL
+    ``<changelist>/export-csv/?<the list's query string>`` exports the filtered list as shown,
+    with its list filters, FilterSet parameters and search.
+    """
+
+    csv_export: CsvExport | None = None
+
+    def has_export_permission(self, request) -> bool:
+        return request.user.has_perm(EXPORT_PERMISSION) and self.has_view_permission(request)
+
+    def _csv_response(self, request, queryset):
+        return self.csv_export.response(queryset, reveal=can_view_contact_details(request.user))
+
+    @admin.action(
+        description="Export selected %(verbose_name_plural)s as CSV", permissions=["export"]
+    )
+    def export_csv(self, request, queryset):
+        return self._csv_response(request, queryset)
+
+    def export_csv_view(self, request):
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        try:
+            changelist = self.get_changelist_instance(request)
+        except IncorrectLookupParameters as exc:
+            return HttpResponseBadRequest(f"Invalid filters: {exc}")
+        return self._csv_response(request, changelist.queryset)
+
+    def get_urls(self):
+        opts = self.model._meta
+        export = path(
+            "export-csv/",
+            self.admin_site.admin_view(self.export_csv_view),
+            name=f"{opts.app_label}_{opts.model_name}_export_csv",
+        )
+        return [export, *super().get_urls()]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            "has_export_permission": self.has_export_permission(request),
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, extra_context=extra_context)
