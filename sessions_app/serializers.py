@@ -1,0 +1,70 @@
+"""Chat sessions as the REST API shows them; the customer's number and shared contacts are masked
+for users without ``integrations.view_contact_details``."""
+
+from rest_framework import serializers
+
+from integrations.api import WorkflowSerializer
+from integrations.privacy import (
+    ContactDetailsMaskingMixin,
+    mask_chat_content,
+    reveal_for_serializer,
+)
+
+from .content import content_plain_text
+from .models import ChatMessage, ChatSession
+
+
+class ChatSessionSerializer(ContactDetailsMaskingMixin, serializers.ModelSerializer):
+    phone_fields = ("callee",)
+
+    workflow = WorkflowSerializer(read_only=True)
+    url = serializers.HyperlinkedIdentityField(
+        view_name="session-detail", lookup_field="call_id", read_only=True
+    )
+
+    class Meta:
+        model = ChatSession
+        fields = [
+            "url", "call_id", "workflow", "nodetask_id", "nodetask_name", "waba_task_id",
+            "channel", "channel_id", "callee", "robot_id", "status", "started_at", "ended_at",
+            "end_reason", "intention", "talk_round", "duration_seconds", "message_count",
+            "handed_over", "notified_at",
+        ]  # fmt: skip
+
+
+class ChatMessageSerializer(serializers.ModelSerializer):
+    reply_to_position = serializers.IntegerField(
+        source="reply_to.position", read_only=True, allow_null=True, default=None
+    )
+
+    class Meta:
+        model = ChatMessage
+        fields = [
+            "position", "msg_id", "sender_type", "sent_at", "status", "content_type", "content",
+            "text", "reply", "reply_to_position",
+        ]  # fmt: skip
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if reveal_for_serializer(self):
+            return data
+        masked = mask_chat_content(instance.content)
+        if masked is not instance.content:
+            data["content"] = masked
+            data["text"] = content_plain_text(masked)
+        if isinstance(instance.reply, dict):
+            data["reply"] = {
+                **instance.reply,
+                "content": mask_chat_content(instance.reply.get("content")),
+            }
+        return data
+
+
+class ChatSessionDetailSerializer(ChatSessionSerializer):
+    messages = ChatMessageSerializer(many=True, read_only=True)
+
+    class Meta(ChatSessionSerializer.Meta):
+        fields = [
+            *ChatSessionSerializer.Meta.fields,
+            "wfdetail_uuid", "ner_slots", "event_label", "variables", "messages",
+        ]  # fmt: skip
