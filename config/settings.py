@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "integrations",
     "sessions_app",
     "calls_app",
+    "dashboard",
 ]
 
 MIDDLEWARE = [
@@ -172,4 +173,6 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The schema and its docs page need a login, like everything but the webhooks.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }

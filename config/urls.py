@@ -1,7 +1,27 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from calls_app.api import CallResultViewSet
+from dashboard.api import OutcomesView
+from sessions_app.api import ChatSessionViewSet
+
+api = DefaultRouter()
+api.register("calls", CallResultViewSet, basename="call")
+api.register("sessions", ChatSessionViewSet, basename="session")
 
 urlpatterns = [
     path("webhooks/airudder/", include("integrations.urls")),
     path("admin/", admin.site.urls),
+    path("api/outcomes/", OutcomesView.as_view(), name="outcomes"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path(
+        "api/docs/",
+        login_required(SpectacularSwaggerView.as_view(url_name="schema")),
+        name="api-docs",
+    ),
+    path("api/", include(api.urls)),
+    path("dashboard/", include("dashboard.urls")),
 ]

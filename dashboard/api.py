@@ -1,0 +1,127 @@
+"""``/api/outcomes/``: counts of calls or chat sessions grouped by workflow, intention and so on.
+
+``?kind=calls&group_by=workflow,intention&date_from=2025-04-01`` takes the same filter parameters
+as ``/api/calls/`` (or ``/api/sessions/``); each result row carries the URL of its records in the
+API, so a count can be followed to the calls behind it.
+"""
+
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from calls_app import outcomes as call_outcomes
+from calls_app.filters import CallResultFilter
+from calls_app.models import CallResult
+from integrations.filtering import filter_params, query_string, with_params
+from sessions_app import outcomes as session_outcomes
+from sessions_app.filters import ChatSessionFilter
+from sessions_app.models import ChatSession
+
+KINDS = {
+    "calls": (CallResult, CallResultFilter, call_outcomes.GROUPS, "call-list"),
+    "sessions": (ChatSession, ChatSessionFilter, session_outcomes.GROUPS, "session-list"),
+}
+# A group whose filter parameter has another name.
+GROUP_PARAMETERS = {"workflow": "workflow_id"}
+
+
+def _count(kind: str, queryset, group_by: list[str]) -> list[dict]:
+    if kind == "calls":
+        return call_outcomes.call_outcomes_count(calls=queryset, group_by=group_by)
+    return session_outcomes.chat_session_outcomes_count(sessions=queryset, group_by=group_by)
+
+
+def _row_filters(row: dict, group_by: list[str]) -> dict:
+    overrides = {}
+    for key in group_by:
+        if key == "day":
+            overrides.update(date_from=row["day"], date_to=row["day"])
+        else:
+            overrides[GROUP_PARAMETERS.get(key, key)] = row[GROUP_PARAMETERS.get(key, key)]
+    return overrides
+
+
+class CanViewDashboard(BasePermission):
+    def has_permission(self, request, view):
+        return request.user.has_perm("dashboard.view_dashboard")
+
+
+def _filter_parameters() -> list[OpenApiParameter]:
+    names = {**CallResultFilter.base_filters, **ChatSessionFilter.base_filters}
+    return [
+        OpenApiParameter(
+            name,
+            OpenApiTypes.DATE if name.startswith("date_") else OpenApiTypes.STR,
+            description=f"{flt.label or name} (as in /api/calls/ or /api/sessions/)",
+        )
+        for name, flt in names.items()
+    ]
+
+
+class OutcomesView(APIView):
+    """Counts grouped by ``group_by``, for users with the dashboard's permission."""
+
+    permission_classes = [IsAuthenticated, CanViewDashboard]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("kind", OpenApiTypes.STR, enum=list(KINDS), required=True),
+            OpenApiParameter(
+                "group_by",
+                OpenApiTypes.STR,
+                description="Comma-separated: calls: workflow, intention, hangup_type, "
+                "ring_type, answered, day; sessions: workflow, intention, end_reason, channel, "
+                "handed_over, day. Empty: one row with the total.",
+            ),
+            *_filter_parameters(),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request):
+        kind = request.query_params.get("kind", "")
+        if kind not in KINDS:
+            raise ValidationError({"kind": [f"Must be one of: {', '.join(KINDS)}."]})
+        model, filterset_class, groups, list_view = KINDS[kind]
+        opts = model._meta
+        if not request.user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
+            raise PermissionDenied(f"You may not view {opts.verbose_name_plural}.")
+        group_by = [
+            key.strip()
+            for value in request.query_params.getlist("group_by")
+            for key in value.split(",")
+            if key.strip()
+        ]
+        unknown = [key for key in group_by if key not in groups]
+        if unknown or len(set(group_by)) != len(group_by):
+            raise ValidationError(
+                {
+                    "group_by": [
+                        f"Unknown or repeated group for {kind}: {', '.join(unknown or group_by)}. "
+                        f"Choose among: {', '.join(groups)}."
+                    ]
+                }
+            )
+        filterset = filterset_class(
+            data=request.query_params, queryset=model.objects.all(), request=request
+        )
+        if not filterset.is_valid():
+            raise ValidationError(filterset.errors)
+        params = filter_params(filterset)
+        rows = _count(kind, filterset.qs, group_by)
+        records = request.build_absolute_uri(reverse(list_view))
+        for row in rows:
+            query = query_string(with_params(params, **_row_filters(row, group_by)))
+            row["records"] = f"{records}?{query}" if query else records
+        return Response(
+            {
+                "kind": kind,
+                "group_by": group_by,
+                "filters": params,
+                "total": sum(row["count"] for row in rows),
+                "results": rows,
+            }
+        )

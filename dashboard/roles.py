@@ -1,0 +1,67 @@
+"""The groups ``manage.py setup_roles`` creates, and the service that makes them so.
+
+Each group gets exactly the permissions below, every time: running it again repairs a group
+that was changed by hand. No group sees customer details unmasked: that is
+``integrations.view_contact_details``, given to people one by one (or through the
+"Customer details" group, which holds only that).
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+SUPPORT = [
+    "sessions_app.view_chatsession",
+    "sessions_app.view_chatmessage",
+    "calls_app.view_callresult",
+    "calls_app.view_transcriptturn",
+    "calls_app.view_callanswer",
+    "calls_app.view_redial",
+    "calls_app.view_nodepush",
+    "integrations.view_workflow",
+]
+MANAGERS = [*SUPPORT, "dashboard.view_dashboard", "integrations.export_csv"]
+INTEGRATORS = [
+    "integrations.view_webhookendpoint",
+    "integrations.add_webhookendpoint",
+    "integrations.change_webhookendpoint",
+    "integrations.view_webhookevent",
+    "integrations.process_webhookevent",
+    "integrations.view_workflow",
+]
+CUSTOMER_DETAILS = ["integrations.view_contact_details"]
+
+ROLES: dict[str, list[str]] = {
+    "Support": SUPPORT,
+    "Managers": MANAGERS,
+    "Integrators": INTEGRATORS,
+    "Customer details": CUSTOMER_DETAILS,
+}
+
+
+class MissingPermission(LookupError):
+    """A role names a permission that does not exist (migrations not run, or a typo)."""
+
+
+def _permissions(names: list[str]) -> list[Permission]:
+    found = []
+    for name in names:
+        app_label, codename = name.split(".", 1)
+        permission = Permission.objects.filter(
+            content_type__app_label=app_label, codename=codename
+        ).first()
+        if permission is None:
+            raise MissingPermission(f"permission {name!r} does not exist; run migrate first")
+        found.append(permission)
+    return found
+
+
+@transaction.atomic
+def roles_setup() -> dict[str, tuple[bool, int]]:
+    """Create or repair every group; returns, per group, whether it was new and its size."""
+    result = {}
+    for name, permission_names in ROLES.items():
+        group, created = Group.objects.get_or_create(name=name)
+        permissions = _permissions(permission_names)
+        group.permissions.set(permissions)
+        result[name] = (created, len(permissions))
+    return result

@@ -1,0 +1,117 @@
+"""The outcomes dashboard and its CSV downloads; the numbers come from ``reports``."""
+
+from django.contrib import admin
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from calls_app.exports import CALL_RESULTS_CSV
+from calls_app.filters import CallResultFilter
+from calls_app.models import CallResult
+from integrations.exports import Column, csv_lines, csv_response, export_filename
+from integrations.models import Workflow
+from integrations.privacy import can_view_contact_details
+from sessions_app.exports import CHAT_SESSIONS_CSV
+from sessions_app.filters import ChatSessionFilter
+from sessions_app.models import ChatSession
+
+from . import reports
+
+VIEW_DASHBOARD = "dashboard.view_dashboard"
+EXPORT_CSV = "integrations.export_csv"
+
+RECORDS = {
+    "calls": (CallResult, CallResultFilter, CALL_RESULTS_CSV),
+    "sessions": (ChatSession, ChatSessionFilter, CHAT_SESSIONS_CSV),
+}
+
+
+def _records_export_url(kind: str):
+    def url(query: str) -> str:
+        path = reverse("dashboard:records-csv", kwargs={"kind": kind})
+        return f"{path}?{query}" if query else path
+
+    return url
+
+
+def _sections(data):
+    call_filter, session_filter = reports.dashboard_filters(data)
+    errors = {**call_filter.errors, **session_filter.errors}
+    if errors:
+        return None, errors
+    return [
+        reports.calls_section(call_filter, _records_export_url("calls")),
+        reports.sessions_section(session_filter, _records_export_url("sessions")),
+    ], {}
+
+
+def _choices():
+    robots = set(CallResult.objects.values_list("robot_id", flat=True).distinct())
+    robots |= set(ChatSession.objects.values_list("robot_id", flat=True).distinct())
+    return {
+        "workflows": Workflow.objects.order_by("name", "workflow_id"),
+        "channels": ChatSession.objects.exclude(channel="")
+        .order_by("channel")
+        .values_list("channel", flat=True)
+        .distinct(),
+        "robots": sorted(robot for robot in robots if robot),
+    }
+
+
+@require_GET
+@login_required
+@permission_required(VIEW_DASHBOARD, raise_exception=True)
+def dashboard(request):
+    data = reports.dashboard_data(request.GET)
+    sections, errors = _sections(data)
+    context = {
+        **admin.site.each_context(request),
+        "title": "Outcomes",
+        "data": data,
+        "selected": {name: data.getlist(name) for name in reports.SESSION_PARAMETERS},
+        "errors": errors,
+        "sections": sections or [],
+        "query": data.urlencode(),
+        "can_export": request.user.has_perm(EXPORT_CSV),
+        **_choices(),
+    }
+    return render(request, "dashboard/index.html", context, status=400 if errors else 200)
+
+
+@require_GET
+@login_required
+@permission_required([VIEW_DASHBOARD, EXPORT_CSV], raise_exception=True)
+def table_csv(request, key: str):
+    """One dashboard table as CSV, under the same filters as the page it is linked from."""
+    sections, errors = _sections(reports.dashboard_data(request.GET))
+    if errors:
+        return HttpResponseBadRequest(f"Invalid filters: {errors}")
+    table = reports.table_by_key(sections, key)
+    if table is None:
+        raise Http404("No such table")
+    columns = [
+        Column(header, lambda row, index=index: row[index].value)
+        for index, header in enumerate(table.headers)
+    ]
+    lines = csv_lines(table.rows, columns, reveal=True)  # aggregates: no customer details
+    return csv_response(lines, filename=export_filename(table.key))
+
+
+@require_GET
+@login_required
+@permission_required(EXPORT_CSV, raise_exception=True)
+def records_csv(request, kind: str):
+    """The calls or chat sessions a query selects (any FilterSet parameter), streamed as CSV."""
+    if kind not in RECORDS:
+        raise Http404("No such kind of record")
+    model, filterset_class, export = RECORDS[kind]
+    opts = model._meta
+    if not request.user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
+        raise PermissionDenied
+    filterset = filterset_class(data=request.GET, queryset=model.objects.all())
+    if not filterset.is_valid():
+        return HttpResponseBadRequest(f"Invalid filters: {filterset.errors.as_text()}")
+    return export.response(filterset.qs, reveal=can_view_contact_details(request.user))
