@@ -1,0 +1,75 @@
+import csv
+import datetime as dt
+import io
+import types
+from decimal import Decimal
+
+import pytest
+from django.http import StreamingHttpResponse
+
+from calls_app.exports import CALL_RESULTS_CSV
+from calls_app.models import CallResult
+from integrations import exports
+from integrations.exports import Column, cell, csv_lines
+from integrations.privacy import mask_phone
+from tests import outcomes_dataset
+from tests.outcomes_dataset import FULL_NUMBER
+
+# The shared dataset's fixtures (tests/outcomes_dataset.py).
+dataset = outcomes_dataset.dataset
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+        ("-2+3", "'-2+3"),
+        ("-12.50", "-12.50"),
+        ("+6281234569092", "+6281234569092"),
+        ("+62•••••••9092", "+62•••••••9092"),
+        ("+86xxxxxxxx7425", "+86xxxxxxxx7425"),
+        ("plain text", "plain text"),
+        (True, "true"),
+        (None, ""),
+        (Decimal("20310.0000"), Decimal("20310.0000")),
+    ],
+)
+def test_cells_a_spreadsheet_would_run_are_defused(value, written):
+    assert cell(value) == written
+
+
+def test_times_are_written_in_the_project_time_zone(settings):
+    settings.TIME_ZONE = "Asia/Jakarta"
+    moment = dt.datetime(2025, 4, 14, 20, 0, tzinfo=dt.UTC)
+    assert cell(moment) == "2025-04-15T03:00:00+07:00"
+
+
+def test_lines_are_produced_one_at_a_time_with_masked_columns():
+    rows = iter([{"number": FULL_NUMBER, "note": "a,b"}, {"number": "", "note": "line\nbreak"}])
+    columns = [
+        Column("number", lambda r: r["number"], mask=mask_phone),
+        Column("note", lambda r: r["note"]),
+    ]
+    lines = csv_lines(rows, columns, reveal=False)
+    assert isinstance(lines, types.GeneratorType)
+    assert next(lines) == "\ufeffnumber,note\r\n"
+    assert next(lines) == '+62•••••••9092,"a,b"\r\n'
+    assert list(csv.reader(io.StringIO(next(lines)))) == [["", "line\nbreak"]]
+    revealed = list(csv_lines(iter([{"number": FULL_NUMBER, "note": ""}]), columns, reveal=True))
+    assert revealed[1] == f"{FULL_NUMBER},\r\n"
+
+
+def test_a_queryset_is_read_in_chunks_and_streamed(dataset, monkeypatch, django_assert_num_queries):
+    monkeypatch.setattr(exports, "CHUNK_SIZE", 5)
+    response = CALL_RESULTS_CSV.response(CallResult.objects.order_by("call_id"), reveal=True)
+    assert isinstance(response, StreamingHttpResponse)
+    assert response["Content-Disposition"].startswith('attachment; filename="calls-')
+    with django_assert_num_queries(1):  # one query, however many chunks, workflows joined
+        text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [row["call_id"] for row in rows] == [f"call-{n:03d}" for n in range(1, 15)]
+    assert rows[0]["workflow_name"] == "Collections"
+    assert rows[0]["started_at"] == "2025-04-10T09:00:00+00:00"
+    assert rows[0]["answered"] == "true"
