@@ -1,0 +1,250 @@
+"""Benchmark of the webhook's hot path (store, answer 200) and of processing one event.
+
+Runs the project under gunicorn against PostgreSQL with a Redis broker, so that processing is off
+the request path as in production, and fires a bounded number of requests from a bounded pool of
+client threads, over loopback only. Then it times ``webhook_event_process`` in this process on the
+events it stored. See benchmarks/README.md for the method and the figures.
+
+    .venv/bin/python benchmarks/webhook_ingest.py --requests 2000 --concurrency 8
+
+The database named by ``--database-url`` is dropped and created again: it must be the benchmark's
+own (its name must contain "bench"). The Redis database of ``--broker-url`` is the benchmark's own
+too: its queue is purged at the end.
+"""
+
+import argparse
+import copy
+import http.client
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=2000, help="new notifications to send")
+    parser.add_argument("--retries", type=int, default=500, help="repeats of sent ones to send")
+    parser.add_argument("--concurrency", type=int, default=8, help="client threads")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
+    parser.add_argument("--port", type=int, default=8799)
+    parser.add_argument(
+        "--conn-max-age",
+        type=int,
+        default=0,
+        help="DJANGO_CONN_MAX_AGE of the server (0, the default, connects once per request)",
+    )
+    parser.add_argument("--process", type=int, default=300, help="events to time processing of")
+    parser.add_argument("--database-url", default="postgres://root@127.0.0.1:5432/airudder_bench")
+    parser.add_argument("--broker-url", default="redis://127.0.0.1:6379/14")
+    args = parser.parse_args()
+    if "bench" not in urlsplit(args.database_url).path:
+        parser.error("--database-url must name a database of the benchmark's own ('bench' in it)")
+    if not 0 < args.requests <= 100_000 or not 0 < args.concurrency <= 64:
+        parser.error("--requests must be 1..100000 and --concurrency 1..64")
+    return args
+
+
+def recreate_database(url: str) -> None:
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def manage(env: dict, *args: str) -> str:
+    result = subprocess.run(  # noqa: S603 - our own interpreter and manage.py
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True
+    )
+    return result.stdout.decode()
+
+
+def wait_for_port(port: int, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+            conn.request("GET", "/admin/login/")
+            conn.getresponse().read()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"the server did not come up on port {port}")
+
+
+def chat_bodies(count: int, run: str) -> list[bytes]:
+    """Distinct notifications built from AI Rudder's example: each is a new event."""
+    example = json.loads((FIXTURES / "chatbot_session_end.example.json").read_text())
+    bodies = []
+    for index in range(count):
+        payload = copy.deepcopy(example)
+        payload["call_id"] = f"bench-{run}-{index:06d}"
+        payload["timestamp"] += index
+        bodies.append(json.dumps(payload).encode())
+    return bodies
+
+
+def post(port: int, path: str, body: bytes) -> tuple[float, int]:
+    started = time.perf_counter()
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request(
+            "POST",
+            path,
+            body=body,
+            headers={"Content-Type": "application/json", "X-AIRudder-Sign": ""},
+        )
+        response = conn.getresponse()
+        response.read()
+        status = response.status
+    finally:
+        conn.close()
+    return time.perf_counter() - started, status
+
+
+def fire(port: int, path: str, bodies: list[bytes], concurrency: int) -> dict:
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        results = list(pool.map(lambda body: post(port, path, body), bodies))
+    elapsed = time.perf_counter() - started
+    latencies = sorted(latency for latency, _ in results)
+    statuses: dict[int, int] = {}
+    for _, status in results:
+        statuses[status] = statuses.get(status, 0) + 1
+    return {"elapsed": elapsed, "rps": len(bodies) / elapsed, "statuses": statuses, **ms(latencies)}
+
+
+def ms(samples: list[float]) -> dict:
+    samples = sorted(samples)
+
+    def pct(p: float) -> float:
+        return samples[min(len(samples) - 1, int(p / 100 * len(samples)))] * 1000
+
+    return {
+        "n": len(samples),
+        "mean": statistics.fmean(samples) * 1000,
+        "p50": pct(50),
+        "p95": pct(95),
+        "p99": pct(99),
+        "max": samples[-1] * 1000,
+    }
+
+
+def time_processing(env: dict, count: int, run: str) -> dict:
+    """Time ``webhook_event_process`` on stored chat events and on call-result events."""
+    os.environ.update(env)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from config.celery import app as celery_app
+    from integrations.models import WebhookEndpoint, WebhookEvent
+    from integrations.services import webhook_event_process, webhook_event_receive
+
+    chat_ids = list(
+        WebhookEvent.objects.filter(
+            kind=WebhookEvent.Kind.CHATBOT_SESSION_END, status=WebhookEvent.Status.RECEIVED
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)[:count]
+    )
+    endpoint = WebhookEndpoint.objects.get(name=f"bench-{run}")
+    example = json.loads((FIXTURES / "custom_api_node_push.example.json").read_text())
+    call_ids = []
+    for index in range(count):
+        payload = copy.deepcopy(example)
+        payload["call"]["call_id"] = f"bench-{run}-call-{index:06d}"
+        delivery = webhook_event_receive(
+            endpoint=endpoint,
+            kind=WebhookEvent.Kind.CALL_RESULT,
+            body=json.dumps(payload).encode(),
+            headers={},
+            remote_addr="127.0.0.1",
+        )
+        call_ids.append(delivery.event.pk)
+    timings = {}
+    for label, ids in (("chat session end (16 messages)", chat_ids), ("call result", call_ids)):
+        samples = []
+        for event_id in ids:
+            started = time.perf_counter()
+            event = webhook_event_process(event_id=event_id)
+            samples.append(time.perf_counter() - started)
+            if event.status != WebhookEvent.Status.PROCESSED:
+                raise SystemExit(f"event {event_id} ended {event.status}: {event.error}")
+        timings[label] = ms(samples)
+    celery_app.control.purge()  # the queued tasks of this run: nobody will consume them
+    return timings
+
+
+def main() -> None:
+    args = parse_args()
+    run = time.strftime("%Y%m%d%H%M%S")
+    env = {
+        **os.environ,
+        "DATABASE_URL": args.database_url,
+        "CELERY_BROKER_URL": args.broker_url,
+        "DJANGO_DEBUG": "off",
+        "DJANGO_SECRET_KEY": "benchmark-only-not-secret",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_LOG_LEVEL": "WARNING",
+        "DJANGO_CONN_MAX_AGE": str(args.conn_max_age),
+    }
+    recreate_database(args.database_url)
+    manage(env, "migrate", "--noinput", "-v0")
+    endpoint = json.loads(manage(env, "create_endpoint", f"bench-{run}", "--json"))
+    path = urlsplit(endpoint["urls"]["chatbot_session_end"]).path
+    server = subprocess.Popen(  # noqa: S603 - the venv's gunicorn, fixed arguments
+        [BIN / "gunicorn", "config.wsgi", "--workers", str(args.workers),
+         "--bind", f"127.0.0.1:{args.port}", "--log-level", "warning"],
+        cwd=ROOT,
+        env=env,
+    )  # fmt: skip
+    try:
+        wait_for_port(args.port)
+        fire(args.port, path, chat_bodies(50, f"{run}-warmup"), args.concurrency)
+        bodies = chat_bodies(args.requests, run)
+        new = fire(args.port, path, bodies, args.concurrency)
+        retries = fire(args.port, path, bodies[: args.retries], args.concurrency)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    processing = time_processing(env, args.process, run)
+
+    print(
+        f"\nwebhook, {args.concurrency} client threads, gunicorn {args.workers} sync workers, "
+        f"DJANGO_CONN_MAX_AGE={args.conn_max_age}"
+    )
+    print("| deliveries | n | req/s | mean ms | p50 ms | p95 ms | p99 ms | max ms | answers |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for label, result in (("new notifications", new), ("retries (duplicates)", retries)):
+        print(
+            f"| {label} | {result['n']} | {result['rps']:.0f} | {result['mean']:.1f} "
+            f"| {result['p50']:.1f} | {result['p95']:.1f} | {result['p99']:.1f} "
+            f"| {result['max']:.1f} | {result['statuses']} |"
+        )
+    print("\nprocessing one event (webhook_event_process, in-process)")
+    print("| event | n | mean ms | p50 ms | p95 ms | p99 ms | max ms |")
+    print("|---|---|---|---|---|---|---|")
+    for label, result in processing.items():
+        print(
+            f"| {label} | {result['n']} | {result['mean']:.1f} | {result['p50']:.1f} "
+            f"| {result['p95']:.1f} | {result['p99']:.1f} | {result['max']:.1f} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
