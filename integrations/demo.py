@@ -21,6 +21,10 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
+from .models import WebhookEndpoint, WebhookEvent
+from .services import webhook_dedup_key, webhook_event_process, webhook_event_receive
+from .tasks import process_event
+
 # AI Rudder's example bodies, kept once, where the tests load them from: the demo is a tool of a
 # working copy (``make run``), and the same file serving both keeps them from drifting apart.
 EXAMPLES_DIR = Path(settings.BASE_DIR) / "tests" / "fixtures"
@@ -161,9 +165,7 @@ class DemoReport:
     failed: list[str] = field(default_factory=list)
 
 
-def _already_delivered(endpoint, kind: str, payload: dict, dedup_key: str) -> bool:
-    from .models import WebhookEvent
-
+def _already_delivered(endpoint: WebhookEndpoint, kind: str, payload: dict, dedup_key: str) -> bool:
     events = WebhookEvent.objects.filter(endpoint=endpoint, kind=kind)
     if kind == WebhookEvent.Kind.CHATBOT_SESSION_END:
         # The generated conversations' notification times follow ``now``, so a later run makes a
@@ -172,12 +174,13 @@ def _already_delivered(endpoint, kind: str, payload: dict, dedup_key: str) -> bo
     return events.filter(dedup_key=dedup_key).exists()
 
 
-def demo_payloads(*, endpoint, now: datetime | None = None) -> list[tuple[str, dict]]:
+def demo_payloads(
+    *, endpoint: WebhookEndpoint, now: datetime | None = None
+) -> list[tuple[str, dict]]:
     """Every demo body in delivery order, with the kind of webhook it is posted to."""
+    # Imported here: the domain apps' generators import this module's shared demo account.
     from calls_app.demo import demo_call_payloads
     from sessions_app.demo import demo_chat_payloads
-
-    from .models import WebhookEvent
 
     now = now or timezone.now()
     chats = demo_chat_payloads(now=now)
@@ -187,16 +190,13 @@ def demo_payloads(*, endpoint, now: datetime | None = None) -> list[tuple[str, d
     ]
 
 
-def demo_load(*, endpoint, now: datetime | None = None) -> DemoReport:
+def demo_load(*, endpoint: WebhookEndpoint, now: datetime | None = None) -> DemoReport:
     """Deliver the demo bodies to ``endpoint`` through the webhook's own service, once.
 
     A body delivered before (by an earlier run, or the example sent with curl) is skipped, not
     delivered again: a repeat would count as one of AI Rudder's retries. Each event is processed
     in this process, even when a broker is configured, so that the demo needs no worker.
     """
-    from .services import webhook_dedup_key, webhook_event_process, webhook_event_receive
-    from .tasks import process_event
-
     report = DemoReport()
     headers = {"Content-Type": "application/json", "User-Agent": DEMO_USER_AGENT}
     conf = process_event.app.conf
