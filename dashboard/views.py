@@ -70,6 +70,7 @@ def dashboard(request):
     context = {
         **admin.site.each_context(request),
         "title": "Outcomes",
+        "is_nav_sidebar_enabled": False,  # the page needs the width on a laptop screen
         "data": data,
         "selected": {name: data.getlist(name) for name in reports.SESSION_PARAMETERS},
         "errors": errors,

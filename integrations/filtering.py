@@ -22,6 +22,7 @@ from django import forms
 from django.http import QueryDict
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 
 BLANK = "__blank__"
 
@@ -65,10 +66,15 @@ class ValuesWidget(forms.TextInput):
             values = [values]
         return [str(value).strip() for value in values if str(value).strip()]
 
-    def format_value(self, value):
-        if isinstance(value, list | tuple):
-            return ", ".join(value) if value else None
-        return super().format_value(value)
+    def render(self, name, value, attrs=None, renderer=None):
+        """One input per value (the browsable API's form), so that submitting it keeps them."""
+        values = [v for v in value if v] if isinstance(value, list | tuple) else [value]
+        render = super().render
+        parts = []
+        for index, item in enumerate(values or [None]):
+            item_attrs = attrs if index == 0 else {**(attrs or {}), "id": False}
+            parts.append(render(name, item, item_attrs, renderer))
+        return format_html_join("", "{}", ((part,) for part in parts))
 
 
 class ValuesField(forms.Field):

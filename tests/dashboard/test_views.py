@@ -330,3 +330,21 @@ def test_exporting_records_needs_their_view_permission(client, dataset):
     )
     assert client.get("/dashboard/export/calls.csv").status_code == 200
     assert client.get("/dashboard/export/sessions.csv").status_code == 403
+
+
+def test_one_click_from_the_dashboard_to_the_real_call_list(client, dataset):
+    """The admin of call results takes the dashboard's parameters: the list is the count."""
+    client.force_login(
+        user_with("manager-staff", "dashboard.view_dashboard", "calls_app.view_callresult")
+    )
+    table = next(
+        t
+        for t in _section(_dashboard(client, **WEEK), "calls").tables
+        if t.key == "call-intentions"
+    )
+    count = next(r for r in table.rows if r[0].value == W1 and r[1].value == "E")[2]
+    response = client.get(count.url)
+    assert response.status_code == 200
+    listed = {call.call_id for call in response.context["cl"].queryset}
+    assert len(listed) == count.value == 3
+    assert listed == _records(count.url)

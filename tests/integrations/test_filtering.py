@@ -77,3 +77,9 @@ def test_admin_links_point_at_the_models_changelist():
     url = admin_changelist_url(CallResult, {"intention": ["E"], "workflow_id": ["w 1"]})
     assert url == "/admin/calls_app/callresult/?intention=E&workflow_id=w+1"
     assert admin_changelist_url(CallResult) == "/admin/calls_app/callresult/"
+
+
+def test_the_filter_form_keeps_every_value_of_a_repeated_parameter(db):
+    html = str(_filterset(QueryDict("intention=E&intention=<F>")).form["intention"])
+    assert html.count('name="intention"') == 2
+    assert 'value="E"' in html and 'value="&lt;F&gt;"' in html
