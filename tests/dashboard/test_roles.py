@@ -5,6 +5,8 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 
 from dashboard.roles import ROLES
+from integrations.models import WebhookEvent
+from integrations.services import webhook_event_process, webhook_event_receive
 from tests import outcomes_dataset
 
 # The shared dataset's fixtures (tests/outcomes_dataset.py).
@@ -43,6 +45,7 @@ def test_creates_the_groups_with_their_permissions(roles):
         "integrations.change_webhookendpoint",
         "integrations.view_webhookevent",
         "integrations.process_webhookevent",
+        "integrations.change_webhookevent",
         "integrations.view_workflow",
     }
     assert _permissions(roles["Customer details"]) == {"integrations.view_contact_details"}
@@ -117,7 +120,7 @@ def test_integrators_manage_endpoints_and_process_events_again(member):
         ]
     )
     assert not user.has_perm("integrations.delete_webhookendpoint")
-    assert not user.has_perm("integrations.change_webhookevent")
+    assert not user.has_perm("integrations.delete_webhookevent")
     assert not user.has_perm("calls_app.view_callresult")
 
 
@@ -142,3 +145,36 @@ def test_fails_clearly_when_a_permission_is_missing(db, monkeypatch):
     with pytest.raises(CommandError, match=r"calls_app\.fly_callresult"):
         call_command("setup_roles")
     assert not Group.objects.exists()
+
+
+def test_integrators_process_an_event_again_in_the_admin(client, member, endpoint):
+    delivery = webhook_event_receive(
+        endpoint=endpoint,
+        kind=WebhookEvent.Kind.CALL_RESULT,
+        body=b'{"workflow_id": "w", "node_id": "n", "call": "not an object"}',
+        headers={},
+        remote_addr=None,
+    )
+    event = webhook_event_process(event_id=delivery.event.pk)
+    assert event.status == WebhookEvent.Status.FAILED and event.attempts == 1
+    url = "/admin/integrations/webhookevent/"
+    client.force_login(member("Integrators"))
+    assert client.get(url).status_code == 200
+    client.post(url, {"action": "process_again", "_selected_action": [event.pk]})
+    event.refresh_from_db()
+    assert event.attempts == 2
+    client.force_login(member("Support"))
+    client.post(url, {"action": "process_again", "_selected_action": [event.pk]})
+    event.refresh_from_db()
+    assert event.attempts == 2
+
+
+def test_staff_in_a_group_reach_the_admin_and_its_lists(client, dataset, member):
+    client.force_login(member("Support"))
+    assert client.get("/admin/").status_code == 200
+    assert client.get("/admin/calls_app/callresult/").status_code == 200
+    assert client.get("/admin/sessions_app/chatsession/").status_code == 200
+    assert client.get("/admin/integrations/webhookevent/").status_code == 403
+    client.force_login(member("Integrators"))
+    assert client.get("/admin/integrations/webhookendpoint/").status_code == 200
+    assert client.get("/admin/calls_app/callresult/").status_code == 403
