@@ -19,6 +19,7 @@ migrate: setup
 	$(BIN)/python manage.py migrate --noinput
 
 run: migrate
+	$(BIN)/python manage.py setup_roles
 	$(BIN)/python manage.py bootstrap --host $(HOST) --port $(PORT)
 	@# Without a broker there is no periodic sweep: catch up on events a crash left unprocessed.
 	$(BIN)/python manage.py process_events
