@@ -5,7 +5,7 @@ import re
 import zoneinfo
 from datetime import UTC, datetime
 
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from integrations.models import WebhookEvent
@@ -21,17 +21,6 @@ class AccountTimeZoneError(ValueError):
 
     The payload is not at fault: once the endpoint is corrected the event is processed again.
     """
-
-
-def _text(
-    source: Payload, key: str, model: type[models.Model], column: str, *, required: bool = False
-) -> str:
-    """A text field for ``column``: one too long for it fails naming the field, never truncated."""
-    value = source.text(key, required=required)
-    limit = model._meta.get_field(column).max_length
-    if limit and len(value) > limit:
-        raise PayloadError(source.field(key), f"is longer than {limit} characters")
-    return value
 
 
 def _object(source: Payload, key: str) -> dict:
@@ -119,7 +108,7 @@ def _answers(call: Payload) -> list[CallAnswer]:
     return [
         CallAnswer(
             position=position,
-            **{name: _text(row, name, CallAnswer, name) for name in _ANSWER_FIELDS},
+            **{name: row.text_for(name, CallAnswer) for name in _ANSWER_FIELDS},
         )
         for position, row in enumerate(call.objects("question_answer"))
     ]
@@ -142,7 +131,7 @@ def _redials(call: Payload, tz: zoneinfo.ZoneInfo) -> list[Redial]:
             position=position,
             started_at=row.local_datetime("call_start_time", tz),
             ring_time=row.integer("ring_time"),
-            **{column: _text(row, key, Redial, column) for column, key in _REDIAL_TEXT.items()},
+            **{column: row.text_for(key, Redial, column) for column, key in _REDIAL_TEXT.items()},
         )
         for position, row in enumerate(call.objects("redial_call"))
     ]
@@ -179,9 +168,9 @@ def _call_fields(call: Payload, callee: Payload, tz_name: str, tz: zoneinfo.Zone
     started_at = call.local_datetime("call_start_time", tz)
     ended_at = call.local_datetime("call_end_time", tz)
     answered, talk_seconds = _talk(started_at, ended_at)
-    fields = {column: _text(call, key, CallResult, column) for column, key in _CALL_TEXT.items()}
+    fields = {column: call.text_for(key, CallResult, column) for column, key in _CALL_TEXT.items()}
     fields |= {
-        column: _text(callee, key, CallResult, column) for column, key in _CONTACT_TEXT.items()
+        column: callee.text_for(key, CallResult, column) for column, key in _CONTACT_TEXT.items()
     }
     return fields | {
         "callee_number_key": phone_key(fields["callee_number"]),
@@ -219,10 +208,10 @@ def call_result_record(*, payload: dict, event: WebhookEvent | None = None) -> C
     tz_name, tz = _account_zone(event)
     call = data.child("call", required=True)
     callee = data.child("callee")
-    call_id = _text(call, "call_id", CallResult, "call_id", required=True)
+    call_id = call.text_for("call_id", CallResult, required=True)
     node = {
-        "node_id": _text(data, "node_id", NodePush, "node_id", required=True),
-        "node_name": _text(data, "node_name", NodePush, "node_name"),
+        "node_id": data.text_for("node_id", NodePush, required=True),
+        "node_name": data.text_for("node_name", NodePush),
         "custom_attribute": _object(data, "custom_attribute"),
     }
     pushed_at = event.received_at if event else timezone.now()

@@ -50,14 +50,29 @@ class Payload:
             return None
         return value
 
-    def text(self, key: str, *, required: bool = False) -> str:
-        """A string; numbers are accepted as their text, ``null`` and absence as ``""``."""
+    def text(self, key: str, *, required: bool = False, max_length: int | None = None) -> str:
+        """A string; numbers are accepted as their text, ``null`` and absence as ``""``.
+
+        One longer than ``max_length`` fails naming the field: it is never truncated.
+        """
         value = self.raw(key, required=required)
         if value is None:
             return ""
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             raise PayloadError(self.field(key), f"expected a string, got {_type_name(value)}")
-        return str(value)
+        value = str(value)
+        if max_length is not None and len(value) > max_length:
+            raise PayloadError(self.field(key), f"is longer than {max_length} characters")
+        return value
+
+    def text_for(self, key: str, model, column: str | None = None, *, required: bool = False):
+        """A string to store in ``model``'s ``column`` (named ``key`` by default), within its size.
+
+        Without this a value too long for a column would fail on PostgreSQL with a database
+        error that names no field (SQLite would store it whole).
+        """
+        limit = model._meta.get_field(column or key).max_length
+        return self.text(key, required=required, max_length=limit)
 
     def integer(self, key: str, *, required: bool = False) -> int | None:
         value = self.raw(key, required=required)

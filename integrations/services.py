@@ -199,8 +199,8 @@ def webhook_endpoint_create(*, name: str, timezone_name: str = "UTC", signing_se
 
 def workflow_record(*, payload: Payload, seen_at: datetime) -> Workflow:
     """The payload's workflow, created on first sight; its name follows the latest payload."""
-    workflow_id = payload.text("workflow_id", required=True)
-    name = payload.text("workflow_name")
+    workflow_id = payload.text_for("workflow_id", Workflow, required=True)
+    name = payload.text_for("workflow_name", Workflow, "name")
     workflow, created = Workflow.objects.get_or_create(
         workflow_id=workflow_id,
         defaults={"name": name, "first_seen_at": seen_at, "last_seen_at": seen_at},

@@ -13,17 +13,17 @@ TAKE_OVER = "conversation.take_over"
 
 
 def _message(item: Payload, position: int) -> ChatMessage:
-    content = item.mapping("content")
+    content = item.child("content")
     reply = item.mapping("reply") or None
     return ChatMessage(
         position=position,
-        msg_id=item.text("msg_id"),
-        sender_type=item.text("sender_type"),
+        msg_id=item.text_for("msg_id", ChatMessage),
+        sender_type=item.text_for("sender_type", ChatMessage),
         sent_at=item.unix_time("timestamp"),
-        status=item.text("status"),
-        content_type=str(content.get("type") or ""),
-        content=content,
-        text=content_plain_text(content),
+        status=item.text_for("status", ChatMessage),
+        content_type=content.text_for("type", ChatMessage, "content_type"),
+        content=content.data,
+        text=content_plain_text(content.data),
         reply=reply,
     )
 
@@ -45,26 +45,26 @@ def chat_session_record(*, payload: dict, event: WebhookEvent | None = None) -> 
     a malformed payload fails whole, naming its field.
     """
     data = Payload(payload)
-    call_id = data.text("call_id", required=True)
+    call_id = data.text_for("call_id", ChatSession, required=True)
     notified_at = data.unix_time("timestamp", required=True)
     messages = [_message(item, position) for position, item in enumerate(data.objects("messages"))]
     started_at = data.iso_datetime("session_start_time")
     ended_at = data.iso_datetime("session_end_time")
-    end_reason = data.text("session_end_reason")
+    end_reason = data.text_for("session_end_reason", ChatSession, "end_reason")
     fields = {
-        "nodetask_id": data.text("nodetask_id"),
-        "nodetask_name": data.text("nodetask_name"),
-        "waba_task_id": data.text("waba_task_id"),
-        "wfdetail_uuid": data.text("wfdetail_uuid"),
-        "channel": data.text("channel"),
-        "channel_id": data.text("channel_id"),
-        "callee": data.text("callee"),
-        "robot_id": data.text("robot_id"),
-        "status": data.text("status"),
+        "nodetask_id": data.text_for("nodetask_id", ChatSession),
+        "nodetask_name": data.text_for("nodetask_name", ChatSession),
+        "waba_task_id": data.text_for("waba_task_id", ChatSession),
+        "wfdetail_uuid": data.text_for("wfdetail_uuid", ChatSession),
+        "channel": data.text_for("channel", ChatSession),
+        "channel_id": data.text_for("channel_id", ChatSession),
+        "callee": data.text_for("callee", ChatSession),
+        "robot_id": data.text_for("robot_id", ChatSession),
+        "status": data.text_for("status", ChatSession),
         "started_at": started_at,
         "ended_at": ended_at,
         "end_reason": end_reason,
-        "intention": data.text("intention"),
+        "intention": data.text_for("intention", ChatSession),
         "talk_round": data.integer("talk_round"),
         "ner_slots": data.mapping("ner_slots"),
         "event_label": data.mapping("event_label"),

@@ -228,3 +228,27 @@ def test_bad_message_field_is_an_error_naming_its_path(chat_payload):
 
     assert error.value.field == "messages[5].content"
     assert not Workflow.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        (("intention",), "intention"),
+        (("session_end_reason",), "session_end_reason"),
+        (("messages", 2, "sender_type"), "messages[2].sender_type"),
+        (("messages", 4, "content", "type"), "messages[4].content.type"),
+    ],
+)
+def test_value_too_long_for_its_column_is_an_error_naming_the_field(chat_payload, path, field):
+    # PostgreSQL would refuse it with an error naming no field; SQLite would store it whole.
+    target = chat_payload
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = "x" * 300
+
+    with pytest.raises(PayloadError) as error:
+        chat_session_record(payload=chat_payload)
+
+    assert error.value.field == field
+    assert "longer than" in error.value.problem
+    assert not ChatSession.objects.exists()
