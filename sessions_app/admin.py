@@ -1,17 +1,29 @@
 """Chat sessions for support staff: a filterable list, and each conversation as a read-only chat.
 
 Records come only from AI Rudder's notifications, so nobody adds or edits them here, superusers
-included; deleting stays a matter of permissions.
+included; deleting stays a matter of permissions. The customer's number, and contacts shared in
+the conversation, are masked for staff without ``integrations.view_contact_details`` (searching
+by the full number still works); the list takes the dashboard's filter parameters and exports
+as CSV (``integrations.admin_mixins``).
 """
 
 from django.contrib import admin
 
+from integrations.admin_mixins import (
+    ContactDetailsAdminMixin,
+    CsvExportAdminMixin,
+    parameter_list_filter,
+)
+from integrations.privacy import can_view_contact_details
+
 from . import rendering
+from .exports import CHAT_SESSIONS_CSV
+from .filters import ChatSessionFilter, ChatSessionListFilter
 from .models import ChatSession
 
 
 @admin.register(ChatSession)
-class ChatSessionAdmin(admin.ModelAdmin):
+class ChatSessionAdmin(ContactDetailsAdminMixin, CsvExportAdminMixin, admin.ModelAdmin):
     list_display = [
         "ended_at",
         "callee",
@@ -24,14 +36,20 @@ class ChatSessionAdmin(admin.ModelAdmin):
         "handed_over",
     ]
     list_filter = [
-        "intention",
-        "end_reason",
+        # The parameters the dashboard's and the API's links use (``?date_from=…&intention=E``);
+        # the sidebars of values below speak them too, so "(none)" and repeated values work.
+        ChatSessionListFilter,
+        parameter_list_filter(ChatSessionFilter, "intention"),
+        parameter_list_filter(ChatSessionFilter, "end_reason"),
         ("workflow", admin.RelatedOnlyFieldListFilter),
-        "channel",
+        parameter_list_filter(ChatSessionFilter, "channel"),
         "handed_over",
         "ended_at",
     ]
     search_fields = ["call_id", "callee", "workflow__name"]
+    search_help_text = (
+        "Call id, customer number (in full, even when shown masked) or workflow name."
+    )
     list_select_related = ["workflow"]
     date_hierarchy = "ended_at"
     show_full_result_count = False
@@ -67,6 +85,10 @@ class ChatSessionAdmin(admin.ModelAdmin):
         ),
     ]
     readonly_fields = ["duration", "end_reason_display"]
+    contact_phone_fields = ("callee",)
+    csv_export = CHAT_SESSIONS_CSV
+    actions = ["export_csv"]
+    change_list_template = "admin/integrations/change_list_export.html"
 
     class Media:
         css = {"all": ["sessions_app/chat.css"]}
@@ -86,9 +108,11 @@ class ChatSessionAdmin(admin.ModelAdmin):
         return rendering.duration_text(session.duration_seconds)
 
     def conversation_context(self, request, session: ChatSession) -> dict:
-        """What the change page shows below the fields; override to mask or add to it."""
+        """What the change page shows below the fields, contacts masked as the fields are."""
         return {
-            "transcript": rendering.transcript(session.messages.all()),
+            "transcript": rendering.transcript(
+                session.messages.all(), reveal=can_view_contact_details(request.user)
+            ),
             "data_tables": [
                 {"title": "Slots", "rows": rendering.key_values(session.ner_slots)},
                 {"title": "Event labels", "rows": rendering.key_values(session.event_label)},

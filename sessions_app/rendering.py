@@ -14,6 +14,8 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
+from integrations.privacy import mask_chat_content
+
 from .models import ChatMessage
 
 SPEAKERS = {
@@ -322,8 +324,14 @@ def _anchor(position: int) -> str:
     return f"message-{position}"
 
 
-def transcript(messages: Iterable[ChatMessage]) -> list[TranscriptEntry]:
-    """The messages in payload order, each with who speaks, its content, and what it quotes."""
+def transcript(messages: Iterable[ChatMessage], *, reveal: bool = False) -> list[TranscriptEntry]:
+    """The messages in payload order, each with who speaks, its content, and what it quotes.
+
+    Contacts a customer shares are customer details: unless ``reveal`` (the viewer may see them)
+    they are masked, in the messages and in the replies quoting them. Masked by default, the
+    safe side for a caller that forgets to decide.
+    """
+    shown = (lambda content: content) if reveal else mask_chat_content
     messages = sorted(messages, key=lambda message: message.position)
     positions = {message.pk: message.position for message in messages}
     entries = []
@@ -333,7 +341,7 @@ def transcript(messages: Iterable[ChatMessage]) -> list[TranscriptEntry]:
             target = positions.get(message.reply_to_id)
             quote = Quote(
                 speaker=speaker(_text(message.reply.get("sender_type"))),
-                content=content_view(message.reply.get("content")),
+                content=content_view(shown(message.reply.get("content"))),
                 anchor=_anchor(target) if target is not None else None,
             )
         known = message.sender_type in SPEAKERS
@@ -346,7 +354,7 @@ def transcript(messages: Iterable[ChatMessage]) -> list[TranscriptEntry]:
                 speaker=speaker(message.sender_type),
                 sent_at=message.sent_at,
                 status=message.status,
-                content=content_view(message.content),
+                content=content_view(shown(message.content)),
                 quote=quote,
             )
         )

@@ -1,17 +1,25 @@
 """The chat session admin, as support staff use it: the list, its filters, and each conversation."""
 
 import copy
+import csv
+import io
 
 import pytest
 from django.contrib.auth.models import Permission, User
 from django.contrib.staticfiles import finders
 from django.db import connection
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 from pytest_django.asserts import assertContains, assertNotContains
 
+from integrations.filtering import admin_changelist_url
+from sessions_app.filters import ChatSessionFilter
 from sessions_app.models import ChatSession
 from sessions_app.services import chat_session_record
+from tests import outcomes_dataset
+from tests.outcomes_dataset import FULL_NAME, FULL_NUMBER, SESSION_CASES, query, user_with
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +62,9 @@ def viewer(db):
 
 @pytest.fixture(params=["superuser", "viewer"])
 def staff_client(request, client):
+    """Logged in as either; ``client.reveal`` says whether they see customer details unmasked."""
     client.force_login(request.getfixturevalue(request.param))
+    client.reveal = request.param == "superuser"
     return client
 
 
@@ -106,14 +116,17 @@ class TestList:
         response = staff_client.get(LIST_URL)
 
         assert listed(response) == {"a3f5c12ac59xxxxxxxxad71fe6a8ea3e", "renewal-1", "agent-end-1"}
-        assertContains(response, "+6281100000001")
+        assertContains(
+            response, "+6281100000001" if staff_client.reveal else "+62•••••••0001", count=1
+        )
         assertContains(response, "Policy renewal")
         assertContains(response, "Messenger")
         assertContains(response, '<td class="field-duration">2 min 30 s</td>', html=True)
         assertContains(response, '<td class="field-duration">1 h 0 min</td>', html=True)
         assertContains(response, '<td class="field-end_reason_display">User</td>', html=True)
         assertContains(response, '<td class="field-talk_round">3</td>', html=True)
-        for column in ("ended_at", "callee", "workflow", "intention", "channel", "handed_over"):
+        callee = "callee" if staff_client.reveal else "masked_callee"
+        for column in ("ended_at", callee, "workflow", "intention", "channel", "handed_over"):
             assertContains(response, f"column-{column}", count=1)
 
     def test_workflow_is_fetched_with_the_sessions(self, admin_client, sessions, chat_payload):
@@ -239,8 +252,9 @@ class TestConversation:
             response,
             'href="https://www.openstreetmap.org/?mlat=31.178762435913&amp;mlon=121.40837097168',
         )
-        # contacts
-        assertContains(response, "+86xxxxxxxx7425")
+        # contacts, the number masked unless the user may see customer details
+        assertContains(response, '<span class="chat-tag">Contact</span>', html=True)
+        assertContains(response, "+86xxxxxxxx7425" if staff_client.reveal else "+86••••••••7425")
         # system events, centred, with their seats
         assertContains(response, "Conversation started")
         assertContains(response, "Taken over by an agent")
@@ -311,7 +325,9 @@ class TestConversation:
     def test_session_fields(self, staff_client, example):
         response = staff_client.get(change_url(example))
 
-        assertContains(response, "+6289xxxxxxxx89092")
+        assertContains(
+            response, "+6289xxxxxxxx89092" if staff_client.reveal else "+62•••••••••••9092"
+        )
         assertContains(response, "0970_0415_1")
         assertContains(response, '<div class="readonly">9 s</div>', html=True)
         assertContains(response, '<div class="readonly">Robot</div>', html=True)
@@ -351,6 +367,8 @@ class TestConversation:
         chat_payload["ner_slots"] = {script: script}
         chat_payload["callee"] = script
         session = chat_session_record(payload=chat_payload)
+        # Masked, the callee still keeps its first and last characters: escaped, they show.
+        callee = "&lt;script&gt;alert(1)&lt;/script&gt;" if staff_client.reveal else "&lt;s"
 
         response = staff_client.get(change_url(session))
 
@@ -358,7 +376,7 @@ class TestConversation:
         assertContains(response, "&lt;script&gt;alert(1)&lt;/script&gt;")
         list_response = staff_client.get(LIST_URL)
         assertNotContains(list_response, "<script>alert(1)")
-        assertContains(list_response, "&lt;script&gt;alert(1)&lt;/script&gt;")
+        assertContains(list_response, callee)
 
     @pytest.mark.parametrize(
         "url",
@@ -437,3 +455,254 @@ class TestAccess:
 
         assert response.status_code == 302
         assert response.url.startswith(reverse("admin:login"))
+
+
+# --- Issue 4: customer details, the dashboard's filter parameters, CSV export ---------------------
+
+# The shared dataset's fixtures (tests/outcomes_dataset.py): the same records every surface uses.
+dataset = outcomes_dataset.dataset
+manager = outcomes_dataset.manager
+manager_with_details = outcomes_dataset.manager_with_details
+
+MASKED_NUMBER = "+62•••••••9092"  # FULL_NUMBER as masked users see it
+MASKED_NAME = "W••• S••••"
+EXPORT_URL = f"{LIST_URL}export-csv/"
+
+
+@pytest.fixture
+def support(db) -> User:
+    """Reads chat sessions; sees customer details only masked; does not export."""
+    return user_with("support", "sessions_app.view_chatsession")
+
+
+@pytest.fixture
+def support_with_details(db) -> User:
+    return user_with(
+        "support-details", "sessions_app.view_chatsession", "integrations.view_contact_details"
+    )
+
+
+def the_session(call_id: str) -> ChatSession:
+    return ChatSession.objects.get(call_id=call_id)
+
+
+def filterset_ids(params: dict) -> set[str]:
+    """What the FilterSet, the one definition of "which sessions", selects for ``params``."""
+    filterset = ChatSessionFilter(QueryDict(query(params)), queryset=ChatSession.objects.all())
+    assert filterset.is_valid(), filterset.errors
+    return {session.call_id for session in filterset.qs}
+
+
+def csv_rows(response) -> list[dict]:
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+class TestCustomerDetails:
+    def test_masked_in_the_list_without_the_permission(self, client, dataset, support):
+        client.force_login(support)
+
+        response = client.get(LIST_URL, {"q": "chat-001"})
+
+        assert listed(response) == {"chat-001"}
+        assertContains(response, MASKED_NUMBER, count=1)
+        assertNotContains(response, FULL_NUMBER)
+
+    def test_masked_everywhere_on_the_page_without_the_permission(self, client, dataset, support):
+        client.force_login(support)
+
+        response = client.get(change_url(the_session("chat-001")))
+
+        assert response.status_code == 200
+        assertNotContains(response, FULL_NUMBER)
+        assertNotContains(response, FULL_NAME)
+        # The customer's number in the fields, and the contact they shared in the conversation.
+        assertContains(response, f'<div class="readonly">{MASKED_NUMBER}</div>', html=True)
+        assertContains(response, f"{MASKED_NAME} · ")
+        assertContains(response, f'<span class="chat-phone">{MASKED_NUMBER}</span>', html=True)
+
+    def test_shown_in_full_with_the_permission(self, client, dataset, support_with_details):
+        client.force_login(support_with_details)
+
+        page = client.get(change_url(the_session("chat-001")))
+        listing = client.get(LIST_URL, {"q": "chat-001"})
+
+        assertContains(page, f'<div class="readonly">{FULL_NUMBER}</div>', html=True)
+        assertContains(page, f'<span class="chat-phone">{FULL_NUMBER}</span>', html=True)
+        assertContains(page, f"{FULL_NAME} · ")
+        assertNotContains(page, MASKED_NUMBER)
+        assertContains(listing, FULL_NUMBER, count=1)
+        assertNotContains(listing, MASKED_NUMBER)
+
+    def test_a_quoted_contact_is_masked_too(self, client, chat_payload, support):
+        shared = {
+            "type": "contacts",
+            "contacts": [{"name": FULL_NAME, "phone_number": FULL_NUMBER}],
+        }
+        chat_payload["messages"] = [
+            _message(
+                "m1",
+                "robot",
+                {"type": "text", "text": "Thanks, we will call them."},
+                reply={"msg_id": "m0", "sender_type": "user", "content": shared},
+            )
+        ]
+        session = chat_session_record(payload=chat_payload)
+        client.force_login(support)
+
+        response = client.get(change_url(session))
+
+        html = response.content.decode()
+        quote = html[html.index('<blockquote class="chat-quote">') : html.index("</blockquote>")]
+        assert MASKED_NUMBER in quote
+        assert MASKED_NAME in quote
+        assertNotContains(response, FULL_NUMBER)
+        assertNotContains(response, FULL_NAME)
+
+    @pytest.mark.parametrize("number", [FULL_NUMBER, "6281234569092"])
+    def test_masked_users_find_a_session_by_the_full_number(self, client, dataset, support, number):
+        client.force_login(support)
+
+        assert listed(client.get(LIST_URL, {"q": number})) == {"chat-001"}
+        assert listed(client.get(LIST_URL, {"callee": number})) == {"chat-001"}
+
+
+class TestDashboardParameters:
+    """Links from the dashboard (``/admin/sessions_app/chatsession/?date_from=…&intention=E``)
+    open exactly the sessions the FilterSet selects, as in the API and the CSV files."""
+
+    def test_drill_down_shows_exactly_the_filtersets_sessions(self, client, dataset, manager):
+        params = {
+            "date_from": ["2025-04-10"],
+            "date_to": ["2025-04-15"],
+            "workflow_id": [outcomes_dataset.W1],
+            "intention": ["E"],
+        }
+        client.force_login(manager)
+
+        response = client.get(admin_changelist_url(ChatSession, params))
+
+        expected = filterset_ids(params)
+        assert expected == {"chat-001", "chat-004"}  # not every E, not every W1
+        assert listed(response) == expected
+
+    @pytest.mark.parametrize("case", SESSION_CASES)
+    def test_every_parameter_selects_what_it_selects_everywhere(
+        self, client, dataset, support, case
+    ):
+        params, predicate = SESSION_CASES[case]
+        client.force_login(support)
+
+        response = client.get(f"{LIST_URL}?{query(params)}")
+
+        assert listed(response) == dataset.session_ids(predicate) == filterset_ids(params)
+
+    def test_blank_intention(self, client, dataset, support):
+        client.force_login(support)
+
+        response = client.get(LIST_URL, {"intention": "__blank__"})
+
+        assert listed(response) == filterset_ids({"intention": "__blank__"})
+        assert listed(response) == {"chat-003", "chat-006"}
+
+    def test_sidebar_links_speak_the_parameters(self, client, dataset, support):
+        client.force_login(support)
+
+        response = client.get(LIST_URL, {"intention": ["E", "F"]})
+
+        assert listed(response) == filterset_ids({"intention": ["E", "F"]})
+        specs = {spec.title: spec for spec in response.context["cl"].filter_specs}
+        intention = list(specs["intention"].choices(response.context["cl"]))
+        assert [c["display"] for c in intention if c["selected"]] == ["E", "F"]
+        assert "?intention=__blank__" in [c["query_string"] for c in intention]
+        assertContains(response, '<a href="?intention=__blank__">(none)</a>', html=True)
+        assertContains(response, '<a href="?end_reason=agent&amp;intention=E&amp;intention=F">')
+        assertContains(response, "?channel=Messenger")
+        # The active parameters are listed first, each removable.
+        assert "filter parameters" in specs
+
+    def test_combine_with_the_admins_own_filters_and_search(self, client, dataset, support):
+        client.force_login(support)
+
+        response = client.get(
+            LIST_URL, {"workflow_id": outcomes_dataset.W1, "handed_over__exact": "1", "q": "chat"}
+        )
+
+        assert listed(response) == {"chat-002", "chat-003"}
+
+    def test_an_unreadable_parameter_is_an_error_not_other_sessions(self, client, dataset, support):
+        client.force_login(support)
+
+        response = client.get(LIST_URL, {"date_from": "last week"})
+
+        # The admin's "invalid filter" answer: back to the list with ``?e=1``, nothing filtered.
+        assert response.status_code == 302
+        assert response.url.endswith("?e=1")
+
+
+class TestCsvExport:
+    def test_the_list_links_to_the_export_of_exactly_what_it_shows(self, client, dataset, manager):
+        params = {"workflow_id": [outcomes_dataset.W1], "intention": ["E"]}
+        client.force_login(manager)
+
+        page = client.get(admin_changelist_url(ChatSession, params))
+        rows = csv_rows(client.get(f"{EXPORT_URL}?{query(params)}"))
+
+        assertContains(page, f'href="{EXPORT_URL}?{escape(query(params))}"')
+        assert [row["call_id"] for row in rows] == [s.call_id for s in page.context["cl"].queryset]
+        assert {row["call_id"] for row in rows} == filterset_ids(params) == {"chat-001", "chat-004"}
+
+    def test_export_keeps_the_lists_search_and_own_filters(self, client, dataset, manager):
+        client.force_login(manager)
+
+        rows = csv_rows(client.get(EXPORT_URL, {"handed_over__exact": "0", "q": "chat-00"}))
+
+        assert {row["call_id"] for row in rows} == listed(
+            client.get(LIST_URL, {"handed_over__exact": "0", "q": "chat-00"})
+        )
+        assert len(rows) == 5
+
+    def test_export_masks_the_number_for_users_without_the_permission(
+        self, client, dataset, manager, manager_with_details
+    ):
+        client.force_login(manager)
+        masked = csv_rows(client.get(EXPORT_URL, {"callee": FULL_NUMBER}))
+        client.force_login(manager_with_details)
+        full = csv_rows(client.get(EXPORT_URL, {"callee": FULL_NUMBER}))
+
+        assert [row["callee"] for row in masked] == [MASKED_NUMBER]
+        assert [row["callee"] for row in full] == [FULL_NUMBER]
+
+    def test_action_exports_the_selected_sessions(self, client, dataset, manager):
+        chosen = [the_session("chat-002"), the_session("chat-007")]
+        client.force_login(manager)
+
+        response = client.post(
+            LIST_URL, {"action": "export_csv", "_selected_action": [s.pk for s in chosen]}
+        )
+
+        assert {row["call_id"] for row in csv_rows(response)} == {"chat-002", "chat-007"}
+
+    def test_an_unreadable_parameter_is_a_400(self, client, dataset, manager):
+        client.force_login(manager)
+
+        assert client.get(EXPORT_URL, {"handed_over": "maybe"}).status_code == 400
+
+    def test_export_needs_its_permission(self, client, dataset, support):
+        client.force_login(support)
+
+        page = client.get(LIST_URL)
+        response = client.get(EXPORT_URL)
+        action = client.post(
+            LIST_URL,
+            {"action": "export_csv", "_selected_action": [the_session("chat-001").pk]},
+        )
+
+        assert page.status_code == 200
+        assertNotContains(page, EXPORT_URL)
+        action_form = page.context["action_form"]
+        assert action_form is None or "export_csv" not in dict(action_form.fields["action"].choices)
+        assert response.status_code == 403
+        assert not action["Content-Type"].startswith("text/csv")

@@ -185,6 +185,35 @@ def test_transcript_orders_by_position_and_links_quotes():
     assert entries[2].css_class == "chat-other"
 
 
+def _shared_contact_messages() -> list[ChatMessage]:
+    contacts = {
+        "type": "contacts",
+        "contacts": [{"name": "WILL SMITH", "phone_number": "+6281234569092"}],
+    }
+    shared = ChatMessage(pk=20, position=0, sender_type="user", content=contacts)
+    reply = ChatMessage(
+        pk=21,
+        position=1,
+        sender_type="robot",
+        content={"type": "text", "text": "Thanks"},
+        reply={"msg_id": "m", "sender_type": "user", "content": contacts},
+        reply_to_id=20,
+    )
+    return [shared, reply]
+
+
+def test_transcript_masks_shared_contacts_and_their_quotes_unless_revealed():
+    masked = transcript(_shared_contact_messages())
+    revealed = transcript(_shared_contact_messages(), reveal=True)
+
+    masked_contact = {"name": "W••• S••••", "phones": ["+62•••••••9092"]}
+    assert masked[0].content.data["contacts"] == [masked_contact]
+    assert masked[1].quote.content.data["contacts"] == [masked_contact]
+    full_contact = {"name": "WILL SMITH", "phones": ["+6281234569092"]}
+    assert revealed[0].content.data["contacts"] == [full_contact]
+    assert revealed[1].quote.content.data["contacts"] == [full_contact]
+
+
 @pytest.mark.parametrize(
     ("seconds", "text"),
     [(None, ""), (0, "0 s"), (59, "59 s"), (60, "1 min 0 s"), (3725, "1 h 2 min")],
