@@ -9,6 +9,7 @@ as CSV (``integrations.admin_mixins``).
 
 from django.contrib import admin
 
+from calls_app.selectors import customer_history_url
 from integrations.admin_mixins import (
     ContactDetailsAdminMixin,
     CsvExportAdminMixin,
@@ -123,4 +124,8 @@ class ChatSessionAdmin(ContactDetailsAdminMixin, CsvExportAdminMixin, admin.Mode
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
             context.update(self.conversation_context(request, obj))
+            # Every call and chat session of the same customer; the page reads the number from
+            # the session, so it is never written into the URL.
+            if obj.callee:
+                context["history_url"] = customer_history_url(chat_session=obj)
         return super().render_change_form(request, context, add, change, form_url, obj)

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from pytest_django.asserts import assertContains, assertNotContains
 
+from calls_app.models import CallResult
 from integrations.filtering import admin_changelist_url
 from sessions_app.filters import ChatSessionFilter
 from sessions_app.models import ChatSession
@@ -706,3 +707,43 @@ class TestCsvExport:
         assert action_form is None or "export_csv" not in dict(action_form.fields["action"].choices)
         assert response.status_code == 403
         assert not action["Content-Type"].startswith("text/csv")
+
+
+class TestCustomerHistory:
+    def test_session_page_links_to_the_customers_history(self, client, dataset, support):
+        session = the_session("chat-001")
+        client.force_login(support)
+
+        page = client.get(change_url(session))
+
+        url = f"{reverse('admin:calls_app_customer_history')}?chat_session={session.pk}"
+        assertContains(page, f'<a href="{url}" class="historylink">Customer history</a>', html=True)
+        history = client.get(url)
+        assert history.status_code == 200
+        assertContains(history, f'href="{change_url(session)}"')
+        # The number is read from the session, never from the URL, and shown masked.
+        assertContains(history, MASKED_NUMBER)
+        assertNotContains(history, FULL_NUMBER)
+
+    def test_history_lists_the_customers_calls_and_sessions(self, client, dataset):
+        user = user_with(
+            "support-all", "sessions_app.view_chatsession", "calls_app.view_callresult"
+        )
+        client.force_login(user)
+
+        page = client.get(change_url(the_session("chat-001")))
+        history = client.get(page.context["history_url"])
+
+        # call-001 and chat-001 share the customer's number, nothing else does; newest first.
+        call = CallResult.objects.get(call_id="call-001")
+        assert [(item["row"].kind, item["url"]) for item in history.context["rows"]] == [
+            ("call", reverse("admin:calls_app_callresult_change", args=[call.pk])),
+            ("chat session", change_url(the_session("chat-001"))),
+        ]
+
+    def test_no_link_without_a_number(self, client, chat_payload, support):
+        chat_payload["callee"] = ""
+        session = chat_session_record(payload=chat_payload)
+        client.force_login(support)
+
+        assertNotContains(client.get(change_url(session)), "Customer history")
