@@ -26,9 +26,6 @@ INTEGRATORS = [
     "integrations.change_webhookendpoint",
     "integrations.view_webhookevent",
     "integrations.process_webhookevent",
-    # The events admin checks "change" for "process again" today (its events stay read-only);
-    # once it checks ``process_webhookevent`` instead, this line can go.
-    "integrations.change_webhookevent",
     "integrations.view_workflow",
 ]
 CUSTOMER_DETAILS = ["integrations.view_contact_details"]

@@ -1,13 +1,12 @@
 """The webhook inbox in the admin: endpoints to give AI Rudder, the events it delivered, workflows.
 
 Events are evidence of what AI Rudder sent: nobody adds or edits them here. They can be processed
-again (after a fix, say), which needs the change permission on events.
+again (after a fix, say), which needs its own permission, ``integrations.process_webhookevent``.
 """
 
 import json
 
 from django.contrib import admin, messages
-from django.contrib.auth import get_permission_codename
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.http import HttpResponseRedirect
@@ -19,6 +18,8 @@ from django.views.decorators.http import require_POST
 
 from .models import WebhookEndpoint, WebhookEvent, Workflow
 from .services import webhook_event_process
+
+PROCESS_PERMISSION = "integrations.process_webhookevent"
 
 
 def _pretty_json(text: str) -> str:
@@ -109,9 +110,9 @@ class WebhookEventAdmin(admin.ModelAdmin):
         return False
 
     def has_process_permission(self, request) -> bool:
-        """Processing again rewrites records, so it needs the change permission on events."""
-        codename = get_permission_codename("change", self.opts)
-        return request.user.has_perm(f"{self.opts.app_label}.{codename}")
+        """Processing again rewrites the records an event made, so it has its own permission;
+        the events themselves stay unchangeable, for everyone."""
+        return request.user.has_perm(PROCESS_PERMISSION) and self.has_view_permission(request)
 
     @admin.display(description="error")
     def short_error(self, event: WebhookEvent) -> str:

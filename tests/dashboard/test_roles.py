@@ -45,7 +45,6 @@ def test_creates_the_groups_with_their_permissions(roles):
         "integrations.change_webhookendpoint",
         "integrations.view_webhookevent",
         "integrations.process_webhookevent",
-        "integrations.change_webhookevent",
         "integrations.view_workflow",
     }
     assert _permissions(roles["Customer details"]) == {"integrations.view_contact_details"}
@@ -158,15 +157,26 @@ def test_integrators_process_an_event_again_in_the_admin(client, member, endpoin
     event = webhook_event_process(event_id=delivery.event.pk)
     assert event.status == WebhookEvent.Status.FAILED and event.attempts == 1
     url = "/admin/integrations/webhookevent/"
-    client.force_login(member("Integrators"))
+    button = f"{url}{event.pk}/process/"
+    integrator = member("Integrators")
+    # "Process again" needs its own permission, not the change permission on events.
+    assert not integrator.has_perm("integrations.change_webhookevent")
+    client.force_login(integrator)
     assert client.get(url).status_code == 200
+    assert 'action="' + button + '"' in client.get(f"{url}{event.pk}/change/").content.decode()
     client.post(url, {"action": "process_again", "_selected_action": [event.pk]})
     event.refresh_from_db()
     assert event.attempts == 2
+    assert client.post(button).status_code == 302
+    event.refresh_from_db()
+    assert event.attempts == 3
+    # The event itself stays as AI Rudder sent it.
+    assert client.post(f"{url}{event.pk}/change/", {"status": "processed"}).status_code == 403
     client.force_login(member("Support"))
     client.post(url, {"action": "process_again", "_selected_action": [event.pk]})
+    assert client.post(button).status_code == 403
     event.refresh_from_db()
-    assert event.attempts == 2
+    assert event.attempts == 3
 
 
 def test_staff_in_a_group_reach_the_admin_and_its_lists(client, dataset, member):

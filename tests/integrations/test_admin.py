@@ -371,7 +371,7 @@ class TestProcessAgain:
         assert event.attempts == 2
         assert ChatSession.objects.count() == 1
 
-    def test_action_is_offered_to_those_who_may_change_events(
+    def test_action_is_offered_to_those_who_may_process_events(
         self, admin_client, store, chat_payload
     ):
         store(chat_payload)
@@ -398,19 +398,45 @@ class TestProcessAgain:
         event.refresh_from_db()
         assert (event.status, event.attempts) == ("received", 0)
 
-    def test_staff_with_change_permission_on_events_may_process(self, client, store, chat_payload):
+    def test_staff_with_the_process_permission_may_process(self, client, store, chat_payload):
         user = User.objects.create_user("operator", password=None, is_staff=True)
+        user.user_permissions.add(
+            *Permission.objects.filter(codename__in=["view_webhookevent", "process_webhookevent"])
+        )
+        client.force_login(user)
+        event = store(chat_payload)
+
+        page = client.get(event_url(event))
+        listing = client.get(EVENTS_URL)
+        response = client.post(process_url(event))
+
+        assertContains(page, f'action="{process_url(event)}"')
+        assert "process_again" in dict(listing.context["action_form"].fields["action"].choices)
+        assert response.status_code == 302
+        event.refresh_from_db()
+        assert event.status == "processed"
+        # Processing is not changing: the event itself stays read-only for them.
+        assert client.post(event_url(event), {"status": "failed"}).status_code == 403
+
+    def test_the_change_permission_alone_does_not_process(self, client, store, chat_payload):
+        user = User.objects.create_user("editor", password=None, is_staff=True)
         user.user_permissions.add(
             *Permission.objects.filter(codename__in=["view_webhookevent", "change_webhookevent"])
         )
         client.force_login(user)
         event = store(chat_payload)
 
-        response = client.post(process_url(event))
+        page = client.get(event_url(event))
+        action = client.post(
+            EVENTS_URL, {"action": "process_again", "_selected_action": [event.pk]}
+        )
+        button = client.post(process_url(event))
 
-        assert response.status_code == 302
+        assertNotContains(page, "Process again")
+        assert button.status_code == 403
+        assert action.status_code in (200, 302)
         event.refresh_from_db()
-        assert event.status == "processed"
+        assert (event.status, event.attempts) == ("received", 0)
 
     def test_button_on_the_change_page(self, admin_client, store, chat_payload):
         event = store(chat_payload)
