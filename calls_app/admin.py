@@ -20,13 +20,17 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from integrations.admin_mixins import ContactDetailsAdminMixin, CsvExportAdminMixin
+from integrations.admin_mixins import (
+    ContactDetailsAdminMixin,
+    CsvExportAdminMixin,
+    parameter_list_filter,
+)
 from integrations.privacy import can_view_contact_details, mask_phone
 from sessions_app.models import ChatSession
 
 from . import rendering
 from .exports import CALL_RESULTS_CSV
-from .filters import CallResultListFilter
+from .filters import CallResultFilter, CallResultListFilter
 from .models import CallResult
 from .phones import phone_key
 from .selectors import HISTORY_LIMIT, customer_history, customer_history_url
@@ -75,14 +79,15 @@ class CallResultAdmin(ContactDetailsAdminMixin, CsvExportAdminMixin, admin.Model
         "talk_round",
     ]
     list_filter = [
-        # The parameters the dashboard's and the API's links use (``?date_from=…&intention=E``).
+        # The parameters the dashboard's and the API's links use (``?date_from=…&intention=E``);
+        # the sidebars of values below speak them too, so "(none)" and repeated values work.
         CallResultListFilter,
-        "intention",
+        parameter_list_filter(CallResultFilter, "intention"),
         ("workflow", admin.RelatedOnlyFieldListFilter),
-        "hangup_type",
-        "ring_type",
+        parameter_list_filter(CallResultFilter, "hangup_type"),
+        parameter_list_filter(CallResultFilter, "ring_type"),
         "answered",
-        "robot_id",
+        parameter_list_filter(CallResultFilter, "robot_id"),
         "started_at",
     ]
     search_fields = ["call_id", "case_id", "callee_number", "contact_number", "callee_name"]

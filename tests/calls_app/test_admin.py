@@ -6,15 +6,23 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.contrib.admin.templatetags.admin_list import result_headers
 from django.contrib.auth.models import Permission, User
+from django.http import QueryDict
 from django.urls import reverse
 
+from calls_app.filters import CallResultFilter
 from calls_app.models import CallResult
 from calls_app.rendering import CONTACT_LABELS
+from integrations.filtering import admin_changelist_url
 from integrations.services import webhook_event_process
+from tests import outcomes_dataset
+from tests.outcomes_dataset import W2, query
 
 from .variations import unanswered, with_unknown_enums
 
 pytestmark = pytest.mark.django_db
+
+# The shared dataset's fixtures (tests/outcomes_dataset.py).
+dataset = outcomes_dataset.dataset
 
 SCRIPT = "<script>alert('x')</script>"
 LIST_URL = "/admin/calls_app/callresult/"
@@ -405,3 +413,62 @@ def test_long_call_duration_has_hours(admin_client, record, call_payload):
     )
 
     assert "1:02:05" in text_of(admin_client.get(page_url(call)))
+
+
+# --- the dashboard's drill-downs ----------------------------------------------------------------
+
+
+def _callresult_filter_ids(params: dict) -> set[str]:
+    filterset = CallResultFilter(QueryDict(query(params)), queryset=CallResult.objects.all())
+    assert filterset.is_valid(), filterset.errors
+    return {call.call_id for call in filterset.qs}
+
+
+def _sidebar(response, title: str) -> list[dict]:
+    cl = response.context["cl"]
+    spec = next(spec for spec in cl.filter_specs if spec.title == title)
+    return list(spec.choices(cl))
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"intention": ["__blank__"]}, {"call-004", "call-008", "call-012"}),
+        (
+            {"workflow_id": [W2], "intention": ["E", "F"]},
+            {"call-007", "call-009", "call-010"},
+        ),
+    ],
+    ids=["blank intention", "two intentions"],
+)
+def test_drill_down_by_intention(admin_client, dataset, params, expected):
+    response = admin_client.get(admin_changelist_url(CallResult, params))
+
+    assert _callresult_filter_ids(params) == expected
+    assert {call.call_id for call in response.context["cl"].result_list} == expected
+    # The sidebar shows the same selection, and its links speak the same parameters.
+    selected = [c["display"] for c in _sidebar(response, "intention") if c["selected"]]
+    assert selected == ["(none)" if v == "__blank__" else v for v in params["intention"]]
+
+
+@pytest.mark.parametrize(
+    ("title", "name", "values", "displays"),
+    [
+        ("intention", "intention", ["__blank__", "B"], ["(none)", "B"]),
+        ("hangup type", "hangup_type", ["ByRobot", "Canceled"], ["ByRobot", "Canceled"]),
+        ("ring type", "ring_type", ["busy", "newtype"], ["busy", "newtype"]),
+        ("robot id", "robot_id", ["5000"], ["5000"]),
+    ],
+)
+def test_sidebars_speak_the_filtersets_parameters(
+    admin_client, dataset, title, name, values, displays
+):
+    choices = _sidebar(admin_client.get(LIST_URL), title)
+    link = next(c["query_string"] for c in choices if c["display"] == displays[0])
+    response = admin_client.get(admin_changelist_url(CallResult, {name: values}))
+
+    assert link == f"?{name}={values[0]}"
+    expected = _callresult_filter_ids({name: values})
+    assert expected
+    assert {call.call_id for call in response.context["cl"].result_list} == expected
+    assert [c["display"] for c in _sidebar(response, title) if c["selected"]] == displays
