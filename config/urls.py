@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
@@ -12,7 +13,11 @@ api = DefaultRouter()
 api.register("calls", CallResultViewSet, basename="call")
 api.register("sessions", ChatSessionViewSet, basename="session")
 
+# The admin is the site: no "View site" link to a page that does not exist.
+admin.site.site_url = None
+
 urlpatterns = [
+    path("", login_required(RedirectView.as_view(pattern_name="admin:index")), name="home"),
     path("webhooks/airudder/", include("integrations.urls")),
     path("admin/", admin.site.urls),
     path("api/outcomes/", OutcomesView.as_view(), name="outcomes"),

@@ -54,3 +54,12 @@ def test_anonymous_users_are_refused_or_sent_to_log_in(client, path):
         assert response["Location"].startswith("/admin/login/"), response["Location"]
     else:
         assert response.status_code in (401, 403), (path, response.status_code)
+
+
+@pytest.mark.django_db
+def test_the_root_leads_a_signed_in_user_to_the_admin(admin_client):
+    response = admin_client.get("/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"
+    assert b"View site" not in admin_client.get("/admin/").content
