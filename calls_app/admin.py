@@ -25,6 +25,7 @@ from integrations.admin_mixins import (
     CsvExportAdminMixin,
     parameter_list_filter,
 )
+from integrations.phones import phone_key
 from integrations.privacy import can_view_contact_details, mask_phone
 from sessions_app.models import ChatSession
 
@@ -32,7 +33,6 @@ from . import rendering
 from .exports import CALL_RESULTS_CSV
 from .filters import CallResultFilter, CallResultListFilter
 from .models import CallResult
-from .phones import phone_key
 from .selectors import HISTORY_LIMIT, customer_history, customer_history_url
 
 # A search term that is a phone number, however it is spaced (AI Rudder masks digits with x).

@@ -4,14 +4,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlencode
 
-from django.db.models import F, Q, Value
-from django.db.models.functions import Lower, Replace
+from django.db.models import F, Q
 from django.urls import reverse
 
+from integrations.phones import phone_key
 from sessions_app.models import ChatSession
 
 from .models import CallResult
-from .phones import phone_key
 
 HISTORY_LIMIT = 200
 
@@ -29,14 +28,6 @@ class HistoryRow:
     case_id: str
     intention: str
     outcome: str
-
-
-def _phone_key_sql(field: str):
-    """``phone_key`` in SQL, for records whose number is not stored as a key."""
-    expression = F(field)
-    for character in [" ", "-", "(", ")", ".", "+"]:
-        expression = Replace(expression, Value(character), Value(""))
-    return Lower(expression)
 
 
 def _call_rows(*, key: str, case_id: str, limit: int) -> list[HistoryRow]:
@@ -68,8 +59,7 @@ def _call_rows(*, key: str, case_id: str, limit: int) -> list[HistoryRow]:
 
 def _chat_session_rows(*, key: str, limit: int) -> list[HistoryRow]:
     sessions = (
-        ChatSession.objects.annotate(callee_key=_phone_key_sql("callee"))
-        .filter(callee_key=key)
+        ChatSession.objects.filter(callee_key=key)
         .select_related("workflow")
         .order_by(F("started_at").desc(nulls_last=True), "-pk")
     )

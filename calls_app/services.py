@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from integrations.models import WebhookEvent
 from integrations.payloads import Payload, PayloadError
+from integrations.phones import phone_key
 from integrations.services import workflow_record
 
 from .models import CallAnswer, CallResult, NodePush, Redial, TranscriptTurn
-from .phones import phone_key
 
 
 class AccountTimeZoneError(ValueError):

@@ -26,6 +26,14 @@ class ChatSession(models.Model):
     channel = models.CharField(max_length=64, blank=True, db_index=True)
     channel_id = models.CharField("channel id", max_length=128, blank=True)
     callee = models.CharField(max_length=64, blank=True, db_index=True)
+    callee_key = models.CharField(
+        max_length=64,
+        blank=True,
+        db_index=True,
+        editable=False,
+        help_text="The callee as a phone key (``integrations.phones``), to find a customer's "
+        "calls and chats however the number is written.",
+    )
     robot_id = models.CharField("robot id", max_length=64, blank=True)
     status = models.CharField(max_length=32, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)

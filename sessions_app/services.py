@@ -4,6 +4,7 @@ from django.db import transaction
 
 from integrations.models import WebhookEvent
 from integrations.payloads import Payload
+from integrations.phones import phone_key
 from integrations.services import workflow_record
 
 from .content import content_plain_text
@@ -48,6 +49,7 @@ def chat_session_record(*, payload: dict, event: WebhookEvent | None = None) -> 
     call_id = data.text_for("call_id", ChatSession, required=True)
     notified_at = data.unix_time("timestamp", required=True)
     messages = [_message(item, position) for position, item in enumerate(data.objects("messages"))]
+    callee = data.text_for("callee", ChatSession)
     started_at = data.iso_datetime("session_start_time")
     ended_at = data.iso_datetime("session_end_time")
     end_reason = data.text_for("session_end_reason", ChatSession, "end_reason")
@@ -58,7 +60,8 @@ def chat_session_record(*, payload: dict, event: WebhookEvent | None = None) -> 
         "wfdetail_uuid": data.text_for("wfdetail_uuid", ChatSession),
         "channel": data.text_for("channel", ChatSession),
         "channel_id": data.text_for("channel_id", ChatSession),
-        "callee": data.text_for("callee", ChatSession),
+        "callee": callee,
+        "callee_key": phone_key(callee),
         "robot_id": data.text_for("robot_id", ChatSession),
         "status": data.text_for("status", ChatSession),
         "started_at": started_at,
