@@ -457,3 +457,14 @@ def query(params: dict) -> str:
     from urllib.parse import urlencode
 
     return urlencode(params, doseq=True)
+
+
+def api_pages(client, url) -> list[dict]:
+    """Every row of a paginated API list, following its ``next`` links."""
+    rows = []
+    while url:
+        response = client.get(url)
+        assert response.status_code == 200, response.content
+        rows += response.json()["results"]
+        url = response.json()["next"]
+    return rows

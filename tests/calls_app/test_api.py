@@ -2,7 +2,7 @@ import pytest
 from rest_framework.authtoken.models import Token
 
 from tests import outcomes_dataset
-from tests.outcomes_dataset import CALL_CASES, FULL_NAME, FULL_NUMBER, query, user_with
+from tests.outcomes_dataset import CALL_CASES, FULL_NAME, FULL_NUMBER, api_pages, query, user_with
 
 # The shared dataset's fixtures (tests/outcomes_dataset.py).
 dataset = outcomes_dataset.dataset
@@ -10,27 +10,17 @@ manager = outcomes_dataset.manager
 manager_with_details = outcomes_dataset.manager_with_details
 
 
-def _all_pages(client, url) -> list[dict]:
-    rows = []
-    while url:
-        response = client.get(url)
-        assert response.status_code == 200, response.content
-        rows += response.json()["results"]
-        url = response.json()["next"]
-    return rows
-
-
 @pytest.mark.parametrize("case", CALL_CASES)
 def test_list_filters_like_the_filterset(client, dataset, manager, case):
     params, predicate = CALL_CASES[case]
     client.force_login(manager)
-    rows = _all_pages(client, f"/api/calls/?{query(params)}")
+    rows = api_pages(client, f"/api/calls/?{query(params)}")
     assert {row["call_id"] for row in rows} == dataset.call_ids(predicate)
 
 
 def test_list_pages_newest_first_through_every_call(client, dataset, manager):
     client.force_login(manager)
-    rows = _all_pages(client, "/api/calls/?page_size=4")
+    rows = api_pages(client, "/api/calls/?page_size=4")
     ids = [row["call_id"] for row in rows]
     assert sorted(ids) == sorted(spec["call_id"] for spec in dataset.calls)
     dated = [row["started_at"] for row in rows if row["started_at"]]

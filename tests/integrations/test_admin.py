@@ -40,17 +40,6 @@ def texts(response) -> list[str]:
 
 
 @pytest.fixture
-def superuser(db):
-    return User.objects.create_superuser("root", password=None)
-
-
-@pytest.fixture
-def admin_client(client, superuser):
-    client.force_login(superuser)
-    return client
-
-
-@pytest.fixture
 def event_viewer(db):
     """Staff who may look at events but not process them."""
     user = User.objects.create_user("viewer", password=None, is_staff=True)

@@ -43,17 +43,6 @@ def _message(msg_id: str, sender_type: str, content: dict, **extra) -> dict:
 
 
 @pytest.fixture
-def superuser(db):
-    return User.objects.create_superuser("root", password=None)
-
-
-@pytest.fixture
-def admin_client(client, superuser):
-    client.force_login(superuser)
-    return client
-
-
-@pytest.fixture
 def viewer(db):
     """A support agent: staff, allowed to view chat sessions and nothing else."""
     user = User.objects.create_user("viewer", password=None, is_staff=True)
@@ -61,11 +50,11 @@ def viewer(db):
     return user
 
 
-@pytest.fixture(params=["superuser", "viewer"])
+@pytest.fixture(params=["admin_user", "viewer"])
 def staff_client(request, client):
     """Logged in as either; ``client.reveal`` says whether they see customer details unmasked."""
     client.force_login(request.getfixturevalue(request.param))
-    client.reveal = request.param == "superuser"
+    client.reveal = request.param == "admin_user"
     return client
 
 

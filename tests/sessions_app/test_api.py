@@ -1,7 +1,14 @@
 import pytest
 
 from tests import outcomes_dataset
-from tests.outcomes_dataset import FULL_NAME, FULL_NUMBER, SESSION_CASES, query, user_with
+from tests.outcomes_dataset import (
+    FULL_NAME,
+    FULL_NUMBER,
+    SESSION_CASES,
+    api_pages,
+    query,
+    user_with,
+)
 
 # The shared dataset's fixtures (tests/outcomes_dataset.py).
 dataset = outcomes_dataset.dataset
@@ -9,27 +16,17 @@ manager = outcomes_dataset.manager
 manager_with_details = outcomes_dataset.manager_with_details
 
 
-def _all_pages(client, url) -> list[dict]:
-    rows = []
-    while url:
-        response = client.get(url)
-        assert response.status_code == 200, response.content
-        rows += response.json()["results"]
-        url = response.json()["next"]
-    return rows
-
-
 @pytest.mark.parametrize("case", SESSION_CASES)
 def test_list_filters_like_the_filterset(client, dataset, manager, case):
     params, predicate = SESSION_CASES[case]
     client.force_login(manager)
-    rows = _all_pages(client, f"/api/sessions/?{query(params)}")
+    rows = api_pages(client, f"/api/sessions/?{query(params)}")
     assert {row["call_id"] for row in rows} == dataset.session_ids(predicate)
 
 
 def test_list_pages_newest_first_through_every_session(client, dataset, manager):
     client.force_login(manager)
-    rows = _all_pages(client, "/api/sessions/?page_size=2")
+    rows = api_pages(client, "/api/sessions/?page_size=2")
     assert sorted(row["call_id"] for row in rows) == sorted(s["call_id"] for s in dataset.sessions)
     ended = [row["ended_at"] for row in rows if row["ended_at"]]
     assert ended == sorted(ended, reverse=True)
