@@ -167,10 +167,13 @@ class CallResultAdmin(ContactDetailsAdminMixin, CsvExportAdminMixin, admin.Model
         if value is None:
             return "-"
         here = timezone.localtime(value)
+        zone = timezone.get_current_timezone_name()
+        if call.time_zone == zone:  # the account's local time is the one already shown
+            return f"{here:%Y-%m-%d %H:%M:%S} {zone}"
         return format_html(
             "{} {}<br><small>{}</small>",
             f"{here:%Y-%m-%d %H:%M:%S}",
-            timezone.get_current_timezone_name(),
+            zone,
             rendering.local_time_text(call, value),
         )
 

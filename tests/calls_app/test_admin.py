@@ -101,6 +101,18 @@ def test_list_shows_the_columns_support_staff_asked_for(admin_client, record, ca
     assert "0:46" in html
 
 
+def test_list_shows_a_time_once_when_the_account_is_in_the_admins_zone(
+    admin_client, record, call_payload, in_zone
+):
+    in_zone("UTC")
+    record(call_payload, call_id="817377d194xxxxxxxxc8ad463bc81d996a")
+
+    html = text_of(admin_client.get(LIST_URL))
+
+    assert html.count("2024-03-11 15:58:26") == 1
+    assert "(UTC)" not in html
+
+
 def listed(client, query: str = "") -> set[str]:
     response = client.get(f"{LIST_URL}?{query}")
     assert response.status_code == 200
