@@ -145,9 +145,6 @@ def _masked_display(model, name: str, mask):
 class ContactDetailsAdminMixin:
     """Shows ``contact_phone_fields`` and ``contact_name_fields`` masked to users without
     ``integrations.view_contact_details``, in ``list_display`` and in the change page's fields.
-
-    Templates of custom pages use the ``privacy`` template library instead
-    (``{{ value|phone_for:request.user }}``).
     """
 
     contact_phone_fields: tuple[str, ...] = ()
