@@ -19,7 +19,6 @@ from urllib.parse import urlencode
 
 import django_filters
 from django import forms
-from django.http import QueryDict
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
@@ -188,10 +187,6 @@ def with_params(params: Mapping[str, Iterable[str]], **overrides) -> dict[str, l
 
 def query_string(params: Mapping[str, Iterable[str]]) -> str:
     return urlencode([(name, value) for name, values in params.items() for value in values])
-
-
-def query_dict(params: Mapping[str, Iterable[str]]) -> QueryDict:
-    return QueryDict(query_string(params))
 
 
 def admin_changelist_url(model, params: Mapping[str, Iterable[str]] | None = None) -> str:
