@@ -111,7 +111,8 @@ def webhook_event_receive(
     except IntegrityError:
         repeats = WebhookEvent.objects.filter(endpoint=endpoint, kind=kind, dedup_key=dedup_key)
         repeats.update(delivery_count=F("delivery_count") + 1, last_received_at=now)
-        return Delivery(event=repeats.get(), created=False, body_error=body_error)
+        # A retry carries the body already stored (up to the size limit): don't read it back.
+        return Delivery(event=repeats.defer("body").get(), created=False, body_error=body_error)
     if not body_error:
         transaction.on_commit(partial(_enqueue, event.pk))
     return Delivery(event=event, created=True, body_error=body_error)
