@@ -63,3 +63,10 @@ def deliver(client, endpoint, django_capture_on_commit_callbacks):
             return client.post(url, data=data, content_type="application/json", **headers)
 
     return _deliver
+
+
+def pytest_configure(config):
+    """Hash test users' passwords with MD5: PBKDF2 cost most of the suite's time, and protects nothing here."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
