@@ -21,6 +21,7 @@ migrate: setup
 run: migrate
 	$(BIN)/python manage.py setup_roles
 	$(BIN)/python manage.py bootstrap --host $(HOST) --port $(PORT)
+	$(BIN)/python manage.py load_demo
 	@# Without a broker there is no periodic sweep: catch up on events a crash left unprocessed.
 	$(BIN)/python manage.py process_events
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
@@ -31,6 +32,7 @@ test: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 worker: setup
 	$(BIN)/celery -A config worker --loglevel=info

@@ -10,13 +10,8 @@ takes the dashboard's filter parameters and exports as CSV (``integrations.admin
 import re
 
 from django.contrib import admin
-from django.contrib.auth import get_permission_codename
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404
-from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
@@ -26,41 +21,15 @@ from integrations.admin_mixins import (
     parameter_list_filter,
 )
 from integrations.phones import phone_key
-from integrations.privacy import can_view_contact_details, mask_phone
-from sessions_app.models import ChatSession
+from integrations.privacy import can_view_contact_details
 
 from . import rendering
 from .exports import CALL_RESULTS_CSV
 from .filters import CallResultFilter, CallResultListFilter
 from .models import CallResult
-from .selectors import HISTORY_LIMIT, customer_history, customer_history_url
 
 # A search term that is a phone number, however it is spaced (AI Rudder masks digits with x).
 _PHONE_TERM = re.compile(r"^\+?[\d\sx\-().]{4,}$")
-
-
-def _may_view(request, model) -> bool:
-    opts = model._meta
-    return any(
-        request.user.has_perm(f"{opts.app_label}.{get_permission_codename(action, opts)}")
-        for action in ("view", "change")
-    )
-
-
-def _record_id(value: str) -> int:
-    """A record's id from the query string; anything else is no record (404), not an error."""
-    if not value.isdigit():
-        raise Http404("no such record")
-    return int(value)
-
-
-def _change_url(model, pk: int) -> str | None:
-    """The admin page of a record, or ``None`` when its model has no admin."""
-    opts = model._meta
-    try:
-        return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[pk])
-    except NoReverseMatch:
-        return None
 
 
 @admin.register(CallResult)
@@ -187,65 +156,6 @@ class CallResultAdmin(ContactDetailsAdminMixin, CsvExportAdminMixin, admin.Model
         if obj is not None:
             context.update(
                 rendering.call_page(obj, reveal=can_view_contact_details(request.user)),
-                history_url=customer_history_url(call=obj),
+                history_url=f"{reverse('customers:history')}?call={obj.pk}",
             )
         return super().render_change_form(request, context, add, change, form_url, obj)
-
-    # --- customer history -------------------------------------------------------------------
-
-    def get_urls(self):
-        history = path(
-            "history/",
-            self.admin_site.admin_view(self.customer_history_view),
-            name="calls_app_customer_history",
-        )
-        return [history, *super().get_urls()]
-
-    def customer_history_view(self, request):
-        """Every call and chat session of a number or case id; each row opens its record.
-
-        Rows are limited to what the user may view: calls, chat sessions, or both.
-        """
-        may_calls, may_sessions = _may_view(request, CallResult), _may_view(request, ChatSession)
-        if not (may_calls or may_sessions):
-            raise PermissionDenied
-        reveal = can_view_contact_details(request.user)
-        phone = request.GET.get("phone", "").strip()
-        case_id = request.GET.get("case_id", "").strip()
-        subject = ""
-        if "call" in request.GET:
-            if not may_calls:
-                raise PermissionDenied
-            call = get_object_or_404(CallResult, pk=_record_id(request.GET["call"]))
-            phone, case_id = call.callee_number or call.contact_number, call.case_id
-            subject = f"call {call.call_id}"
-        elif "chat_session" in request.GET:
-            if not may_sessions:
-                raise PermissionDenied
-            session = get_object_or_404(ChatSession, pk=_record_id(request.GET["chat_session"]))
-            phone, case_id = session.callee, ""
-            subject = f"chat session {session.call_id}"
-        rows = customer_history(
-            phone=phone, case_id=case_id, calls=may_calls, chat_sessions=may_sessions
-        )
-        models = {"call": CallResult, "chat session": ChatSession}
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": "Customer history",
-            "subject": subject,
-            "phone": phone if reveal or not subject else mask_phone(phone),
-            "case_id": case_id,
-            "searched": bool(phone or case_id),
-            "form_values": {"phone": "" if subject else phone, "case_id": case_id},
-            "rows": [
-                {
-                    "row": row,
-                    "url": _change_url(models[row.kind], row.pk),
-                    "phone": row.phone if reveal else mask_phone(row.phone),
-                }
-                for row in rows
-            ],
-            "limit_reached": len(rows) >= HISTORY_LIMIT,
-        }
-        return TemplateResponse(request, "admin/calls_app/customer_history.html", context)

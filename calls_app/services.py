@@ -8,19 +8,11 @@ from datetime import UTC, datetime
 from django.db import transaction
 from django.utils import timezone
 
-from integrations.models import WebhookEvent
 from integrations.payloads import Payload, PayloadError
 from integrations.phones import phone_key
-from integrations.services import workflow_record
+from integrations.workflows import workflow_record
 
 from .models import CallAnswer, CallResult, NodePush, Redial, TranscriptTurn
-
-
-class AccountTimeZoneError(ValueError):
-    """The endpoint's time zone cannot be used, so no local time of the push can be read.
-
-    The payload is not at fault: once the endpoint is corrected the event is processed again.
-    """
 
 
 def _object(source: Payload, key: str) -> dict:
@@ -44,20 +36,6 @@ def _amount(source: Payload, key: str) -> decimal.Decimal | None:
     return amount
 
 
-def _account_zone(event: WebhookEvent | None) -> tuple[str, zoneinfo.ZoneInfo]:
-    """The account's time zone, which AI Rudder's naive call times are in."""
-    if event is None:
-        return "UTC", zoneinfo.ZoneInfo("UTC")
-    name = event.endpoint.timezone
-    try:
-        return name, zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
-        raise AccountTimeZoneError(
-            f"endpoint {event.endpoint.name!r} has time zone {name!r}, which is not an IANA "
-            "time zone: correct it, then process the event again"
-        ) from exc
-
-
 def _talk(started_at: datetime | None, ended_at: datetime | None) -> tuple[bool, int]:
     """Whether the call was picked up, and for how many seconds the customer was on the line.
 
@@ -70,6 +48,8 @@ def _talk(started_at: datetime | None, ended_at: datetime | None) -> tuple[bool,
     seconds = int((ended_at.astimezone(UTC) - started_at.astimezone(UTC)).total_seconds())
     return seconds > 0, max(seconds, 0)
 
+
+UTC_ZONE = zoneinfo.ZoneInfo("UTC")
 
 _OFFSET = re.compile(r"^(\d{1,3}):([0-5]\d):([0-5]\d)$")
 
@@ -196,16 +176,23 @@ def _call_fields(call: Payload, callee: Payload, tz_name: str, tz: zoneinfo.Zone
 
 
 @transaction.atomic
-def call_result_record(*, payload: dict, event: WebhookEvent | None = None) -> CallResult:
+def call_result_record(
+    *,
+    payload: dict,
+    received_at: datetime | None = None,
+    tz: zoneinfo.ZoneInfo = UTC_ZONE,
+    event_id: int | None = None,
+) -> CallResult:
     """Record one node's push of a call; the latest push to arrive gives the call's fields.
 
     Each node's push is kept whatever its age: an older push, processed late (a replay, a slow
     worker), adds its node but does not override what a newer push said about the call. Every
     field is read before anything is written, so a push with an unreadable field fails whole and
-    names that field. Naive local times are read in the endpoint's time zone.
+    names that field. Naive local times are read in ``tz``, the account's time zone; pushes are
+    ordered by ``received_at`` (now by default), since they carry no time of their own.
     """
     data = Payload(payload)
-    tz_name, tz = _account_zone(event)
+    tz_name = str(tz)
     call = data.child("call", required=True)
     callee = data.child("callee")
     call_id = call.text_for("call_id", CallResult, required=True)
@@ -214,7 +201,7 @@ def call_result_record(*, payload: dict, event: WebhookEvent | None = None) -> C
         "node_name": data.text_for("node_name", NodePush),
         "custom_attribute": _object(data, "custom_attribute"),
     }
-    pushed_at = event.received_at if event else timezone.now()
+    pushed_at = received_at or timezone.now()
     fields = _call_fields(call, callee, tz_name, tz)
     related = {
         TranscriptTurn: _transcript(call),
@@ -225,7 +212,7 @@ def call_result_record(*, payload: dict, event: WebhookEvent | None = None) -> C
     fields.update(
         workflow=workflow_record(payload=data, seen_at=pushed_at),
         last_pushed_at=pushed_at,
-        event=event,
+        event_id=event_id,
     )
     result, created = CallResult.objects.select_for_update().get_or_create(
         call_id=call_id, defaults=fields
@@ -243,6 +230,6 @@ def call_result_record(*, payload: dict, event: WebhookEvent | None = None) -> C
     NodePush.objects.update_or_create(
         call=result,
         node_id=node.pop("node_id"),
-        defaults={**node, "received_at": pushed_at, "event": event},
+        defaults={**node, "received_at": pushed_at, "event_id": event_id},
     )
     return result

@@ -39,7 +39,9 @@ INSTALLED_APPS = [
     "integrations",
     "sessions_app",
     "calls_app",
+    "customers",
     "dashboard",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,12 @@ admin.site.site_url = None
 urlpatterns = [
     path("", login_required(RedirectView.as_view(pattern_name="admin:index")), name="home"),
     path("webhooks/airudder/", include("integrations.urls")),
+    path("admin/customers/", include("customers.urls")),
+    # Where customer history lived before it had an app of its own: bookmarks keep working.
+    path(
+        "admin/calls_app/callresult/history/",
+        login_required(RedirectView.as_view(pattern_name="customers:history", query_string=True)),
+    ),
     path("admin/", admin.site.urls),
     path("api/outcomes/", OutcomesView.as_view(), name="outcomes"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

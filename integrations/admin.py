@@ -16,6 +16,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 
+from . import kinds
 from .models import WebhookEndpoint, WebhookEvent, Workflow
 from .services import webhook_event_process
 
@@ -46,9 +47,7 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
         # The URLs are built from this request, so they carry the host the admin is reached at.
         if obj is not None and obj.pk:
             urls = obj.webhook_urls(request.build_absolute_uri("/"))
-            context["webhook_urls"] = [
-                (WebhookEvent.Kind(kind).label, url) for kind, url in urls.items()
-            ]
+            context["webhook_urls"] = [(kinds.get(kind).label, url) for kind, url in urls.items()]
             context["signed"] = bool(obj.signing_secret)
         return super().render_change_form(request, context, add, change, form_url, obj)
 

@@ -8,6 +8,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from . import kinds
+
 
 def generate_token() -> str:
     """32 random bytes, URL-safe: the credential that AI Rudder's data push is sent with."""
@@ -69,24 +71,13 @@ class WebhookEndpoint(models.Model):
         """Full URLs to paste into AI Rudder, one per kind of notification."""
         base = (base_url or settings.AIRUDDER_PUBLIC_BASE_URL).rstrip("/")
         return {
-            kind.value: base + reverse(kind.url_name, kwargs={"token": self.token})
-            for kind in WebhookEvent.Kind
+            kind.slug: base + reverse(kind.url_name, kwargs={"token": self.token})
+            for kind in kinds.all_kinds()
         }
-
-
-class WebhookEventKind(models.TextChoices):
-    CHATBOT_SESSION_END = "chatbot_session_end", "Chatbot session end"
-    CALL_RESULT = "call_result", "Call result (API node push)"
-
-    @property
-    def url_name(self) -> str:
-        return f"integrations:{self.value.replace('_', '-')}"
 
 
 class WebhookEvent(models.Model):
     """Every authenticated delivery, stored as received before anything else happens."""
-
-    Kind = WebhookEventKind
 
     class Status(models.TextChoices):
         RECEIVED = "received", "Received"
@@ -94,7 +85,7 @@ class WebhookEvent(models.Model):
         FAILED = "failed", "Failed"
 
     endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.PROTECT, related_name="events")
-    kind = models.CharField(max_length=32, choices=Kind.choices)
+    kind = models.CharField(max_length=32, choices=kinds.choices)
     body = models.BinaryField()
     headers = models.JSONField(default=dict)
     remote_addr = models.GenericIPAddressField(null=True, blank=True)
@@ -123,7 +114,14 @@ class WebhookEvent(models.Model):
         indexes = [models.Index(fields=["status", "received_at"])]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} #{self.pk} ({self.status})"
+        return f"{self.kind_label} #{self.pk} ({self.status})"
+
+    @property
+    def kind_label(self) -> str:
+        try:
+            return kinds.get(self.kind).label
+        except kinds.UnknownEventKind:
+            return self.kind
 
     @property
     def body_text(self) -> str:

@@ -4,16 +4,19 @@ import hashlib
 import json
 import logging
 import traceback
+import zoneinfo
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from .models import WebhookEndpoint, WebhookEvent, Workflow
-from .payloads import Payload, PayloadError
+from . import kinds
+from .kinds import InboundEvent, UnknownEventKind
+from .models import WebhookEndpoint, WebhookEvent
+from .payloads import PayloadError
 
 logger = logging.getLogger(__name__)
 
@@ -42,27 +45,10 @@ def webhook_body_parse(body: bytes) -> tuple[dict | None, str]:
     return data, ""
 
 
-def _chatbot_dedup_key(payload: dict) -> str:
-    # AI Rudder's retries resend the same notification; a later notification of the same
-    # conversation carries a newer ``timestamp`` and must be processed, not counted as a retry.
-    return f"{payload.get('call_id') or ''}@{payload.get('timestamp') or ''}"
-
-
-def _call_result_dedup_key(payload: dict) -> str:
-    call = payload.get("call") if isinstance(payload.get("call"), dict) else {}
-    return f"{call.get('call_id') or ''}@{payload.get('node_id') or ''}"
-
-
-_DEDUP_KEYS = {
-    WebhookEvent.Kind.CHATBOT_SESSION_END: _chatbot_dedup_key,
-    WebhookEvent.Kind.CALL_RESULT: _call_result_dedup_key,
-}
-
-
 def webhook_dedup_key(*, kind: str, payload: dict | None, body: bytes) -> str:
     """The key AI Rudder's retries share; the body's digest when the payload has no usable id."""
-    key = _DEDUP_KEYS[kind](payload) if payload is not None else ""
-    if key.startswith("@") or len(key) > 200:
+    key = kinds.get(kind).dedup_key(payload) if payload is not None else ""
+    if not key or len(key) > 200:
         return "sha256:" + hashlib.sha256(body).hexdigest()
     return key
 
@@ -85,11 +71,13 @@ def webhook_event_receive(
     body: bytes,
     headers: dict[str, str],
     remote_addr: str | None,
+    enqueue: bool = True,
 ) -> Delivery:
     """Store one delivery before anything else, or count it on the event it repeats.
 
     The unique constraint on (endpoint, kind, dedup_key) decides what is a repeat, so copies that
-    arrive at the same moment still make one event.
+    arrive at the same moment still make one event. A new event is queued for a worker once
+    committed, unless ``enqueue`` is off (the caller processes it itself).
     """
     payload, body_error = webhook_body_parse(body)
     dedup_key = webhook_dedup_key(kind=kind, payload=payload, body=body)
@@ -113,22 +101,38 @@ def webhook_event_receive(
         repeats.update(delivery_count=F("delivery_count") + 1, last_received_at=now)
         # A retry carries the body already stored (up to the size limit): don't read it back.
         return Delivery(event=repeats.defer("body").get(), created=False, body_error=body_error)
-    if not body_error:
+    if enqueue and not body_error:
         transaction.on_commit(partial(_enqueue, event.pk))
     return Delivery(event=event, created=True, body_error=body_error)
 
 
-class UnknownEventKind(Exception):
-    """An event whose kind has no processor: recorded on the event, never dropped."""
+class AccountTimeZoneError(ValueError):
+    """The endpoint's time zone cannot be used, so no local time of the account can be read.
+
+    The payload is not at fault: once the endpoint is corrected the event is processed again.
+    """
 
 
-def _processor(kind: str):
-    from .processors import PROCESSORS
-
+def _account_zone(endpoint: WebhookEndpoint) -> zoneinfo.ZoneInfo:
     try:
-        return PROCESSORS[kind]
-    except KeyError:
-        raise UnknownEventKind(f"no processor for event kind {kind!r}") from None
+        return endpoint.tzinfo
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise AccountTimeZoneError(
+            f"endpoint {endpoint.name!r} has time zone {endpoint.timezone!r}, which is not an "
+            "IANA time zone: correct it, then process the event again"
+        ) from exc
+
+
+def _inbound(event: WebhookEvent) -> InboundEvent:
+    payload, body_error = webhook_body_parse(bytes(event.body))
+    if body_error:
+        raise PayloadError("body", body_error.removeprefix("body "))
+    return InboundEvent(
+        event_id=event.pk,
+        payload=payload,
+        received_at=event.received_at,
+        tz=_account_zone(event.endpoint),
+    )
 
 
 def webhook_event_process(*, event_id: int, force: bool = False) -> WebhookEvent:
@@ -144,11 +148,8 @@ def webhook_event_process(*, event_id: int, force: bool = False) -> WebhookEvent
         event.attempts += 1
         try:
             with transaction.atomic():
-                payload, body_error = webhook_body_parse(bytes(event.body))
-                if body_error:
-                    raise PayloadError("body", body_error.removeprefix("body "))
-                _processor(event.kind)(payload=payload, event=event)
-        except PayloadError as exc:
+                kinds.get(event.kind).process(_inbound(event))
+        except (PayloadError, AccountTimeZoneError, UnknownEventKind) as exc:
             _mark_failed(event, error=str(exc))
         except Exception as exc:
             logger.exception("Webhook event %s failed", event.pk)
@@ -196,17 +197,3 @@ def webhook_endpoint_create(*, name: str, timezone_name: str = "UTC", signing_se
     endpoint.full_clean()
     endpoint.save()
     return endpoint
-
-
-def workflow_record(*, payload: Payload, seen_at: datetime) -> Workflow:
-    """The payload's workflow, created on first sight; its name follows the latest payload."""
-    workflow_id = payload.text_for("workflow_id", Workflow, required=True)
-    name = payload.text_for("workflow_name", Workflow, "name")
-    workflow, created = Workflow.objects.get_or_create(
-        workflow_id=workflow_id,
-        defaults={"name": name, "first_seen_at": seen_at, "last_seen_at": seen_at},
-    )
-    if not created and seen_at >= workflow.last_seen_at:
-        workflow.name, workflow.last_seen_at = name or workflow.name, seen_at
-        workflow.save(update_fields=["name", "last_seen_at"])
-    return workflow

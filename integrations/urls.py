@@ -1,14 +1,13 @@
+"""One webhook URL per event kind the domain apps declare (``integrations.kinds``)."""
+
 from django.urls import path
 
-from . import views
+from . import kinds
+from .views import webhook_view
 
 app_name = "integrations"
 
 urlpatterns = [
-    path(
-        "<str:token>/chatbot-session-end/",
-        views.chatbot_session_end,
-        name="chatbot-session-end",
-    ),
-    path("<str:token>/call-result/", views.call_result, name="call-result"),
+    path(f"<str:token>/{kind.url_path}/", webhook_view(kind), name=kind.url_path)
+    for kind in kinds.all_kinds()
 ]

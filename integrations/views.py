@@ -1,27 +1,51 @@
-"""The two webhook URLs AI Rudder posts to.
+"""The webhook URLs AI Rudder posts to: one DRF view per declared event kind.
 
 Answers: 404 unknown or inactive token, 401 bad signature, 413 body too large, 400 body that is
 not a JSON object (stored as a failed event), 503 database unavailable (AI Rudder retries),
 otherwise 200 ``{}`` as AI Rudder documents, including for its retries of the same notification.
+
+The views authenticate by the URL's token (and the signature), not by session or CSRF, and read
+the raw body themselves: no DRF parser touches it before it is stored.
 """
 
 import logging
 
 from django.conf import settings
 from django.db import DatabaseError
-from django.http import JsonResponse
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
+from rest_framework import serializers
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from .models import WebhookEndpoint, WebhookEvent, token_digest
+from .kinds import EventKind
+from .models import WebhookEndpoint, token_digest
 from .services import webhook_event_receive
 from .signing import SIGNATURE_HEADER, signature_is_valid
 
 logger = logging.getLogger(__name__)
 
 
-def _error(status: int, message: str, **extra) -> JsonResponse:
-    return JsonResponse({"error": message, **extra}, status=status)
+class JsonOnly(BaseContentNegotiation):
+    """AI Rudder's ``Accept`` header is not ours to refuse: the answer is always JSON."""
+
+    def select_parser(self, request, parsers):
+        return None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+def _error(status: int, message: str, **extra) -> Response:
+    return Response({"error": message, **extra}, status=status)
 
 
 def _read_body(request, limit: int) -> bytes | None:
@@ -41,44 +65,99 @@ def _stored_headers(request) -> dict[str, str]:
     return {name: value for name, value in request.headers.items() if name.lower() not in redacted}
 
 
-def _receive(request, token: str, kind: WebhookEvent.Kind):
-    limit = settings.AIRUDDER_MAX_BODY_BYTES
-    try:
-        endpoint = WebhookEndpoint.objects.filter(
-            token_sha256=token_digest(token), is_active=True
-        ).first()
-        if endpoint is None:
-            return _error(404, "unknown webhook URL")
-        body = _read_body(request, limit)
-        if body is None:
-            return _error(413, f"body larger than {limit} bytes")
-        if kind == WebhookEvent.Kind.CHATBOT_SESSION_END and endpoint.signing_secret:
-            signature = request.headers.get(SIGNATURE_HEADER, "")
-            secret = endpoint.signing_secret
-            if not signature_is_valid(secret=secret, body=body, signature=signature):
-                return _error(401, f"{SIGNATURE_HEADER} does not match the body")
-        delivery = webhook_event_receive(
-            endpoint=endpoint,
-            kind=kind,
-            body=body,
-            headers=_stored_headers(request),
-            remote_addr=request.META.get("REMOTE_ADDR") or None,
-        )
-    except DatabaseError:
-        logger.exception("Database unavailable while receiving a %s webhook", kind)
-        return _error(503, "temporarily unavailable, retry later")
-    if delivery.body_error:
-        return _error(400, delivery.body_error, event_id=delivery.event.pk)
-    return JsonResponse({})
+class WebhookView(APIView):
+    """Receives one kind of notification; ``kind`` is set per URL from the registry."""
+
+    kind: EventKind
+    authentication_classes: list = []
+    permission_classes: list = []
+    parser_classes: list = []
+    renderer_classes = [JSONRenderer]
+    content_negotiation_class = JsonOnly
+
+    def post(self, request, token: str):
+        django_request = request._request  # the raw body, unparsed
+        limit = settings.AIRUDDER_MAX_BODY_BYTES
+        try:
+            endpoint = WebhookEndpoint.objects.filter(
+                token_sha256=token_digest(token), is_active=True
+            ).first()
+            if endpoint is None:
+                return _error(404, "unknown webhook URL")
+            body = _read_body(django_request, limit)
+            if body is None:
+                return _error(413, f"body larger than {limit} bytes")
+            if self.kind.signed and endpoint.signing_secret:
+                signature = django_request.headers.get(SIGNATURE_HEADER, "")
+                secret = endpoint.signing_secret
+                if not signature_is_valid(secret=secret, body=body, signature=signature):
+                    return _error(401, f"{SIGNATURE_HEADER} does not match the body")
+            delivery = webhook_event_receive(
+                endpoint=endpoint,
+                kind=self.kind.slug,
+                body=body,
+                headers=_stored_headers(django_request),
+                remote_addr=django_request.META.get("REMOTE_ADDR") or None,
+            )
+        except DatabaseError:
+            logger.exception("Database unavailable while receiving a %s webhook", self.kind.slug)
+            return _error(503, "temporarily unavailable, retry later")
+        if delivery.body_error:
+            return _error(400, delivery.body_error, event_id=delivery.event.pk)
+        return Response({})
 
 
-@csrf_exempt
-@require_POST
-def chatbot_session_end(request, token: str):
-    return _receive(request, token, WebhookEvent.Kind.CHATBOT_SESSION_END)
+_ERROR = inline_serializer("WebhookError", {"error": serializers.CharField()})
+_STORED_ERROR = inline_serializer(
+    "WebhookBodyError", {"error": serializers.CharField(), "event_id": serializers.IntegerField()}
+)
 
 
-@csrf_exempt
-@require_POST
-def call_result(request, token: str):
-    return _receive(request, token, WebhookEvent.Kind.CALL_RESULT)
+def _schema(kind: EventKind):
+    signed = (
+        f" When the endpoint has a signing secret, `{SIGNATURE_HEADER}` must carry the "
+        "HMAC-SHA256 of the raw body; otherwise the URL's token alone authenticates."
+        if kind.signed
+        else " AI Rudder does not sign these pushes: the URL's token is the credential."
+    )
+    return extend_schema(
+        operation_id=f"webhook_{kind.slug}",
+        summary=f"Webhook: {kind.label}",
+        description=f"{kind.description} Posted by AI Rudder to the URL of one endpoint.{signed}",
+        tags=["webhooks"],
+        auth=[],
+        parameters=[
+            OpenApiParameter(
+                "token", OpenApiTypes.STR, OpenApiParameter.PATH, description="The endpoint's token"
+            ),
+            *(
+                [OpenApiParameter(SIGNATURE_HEADER, OpenApiTypes.STR, OpenApiParameter.HEADER)]
+                if kind.signed
+                else []
+            ),
+        ],
+        request={"application/json": OpenApiTypes.OBJECT},
+        examples=[
+            OpenApiExample("AI Rudder's example", value=kind.example_payload, request_only=True)
+        ],
+        responses={
+            200: OpenApiResponse(
+                inline_serializer(f"WebhookAccepted_{kind.slug}", {}),
+                description="Stored (or counted as a retry of a stored notification).",
+            ),
+            400: OpenApiResponse(
+                _STORED_ERROR, description="Not a JSON object; stored as a failed event."
+            ),
+            401: OpenApiResponse(_ERROR, description=f"{SIGNATURE_HEADER} does not match."),
+            404: OpenApiResponse(_ERROR, description="Unknown or inactive token."),
+            413: OpenApiResponse(_ERROR, description="Body larger than the limit; not read."),
+            503: OpenApiResponse(_ERROR, description="Database unavailable: retry later."),
+        },
+    )
+
+
+def webhook_view(kind: EventKind):
+    """The view of ``kind``'s URL, documented in the API schema with AI Rudder's example."""
+    name = "".join(part.title() for part in kind.slug.split("_")) + "WebhookView"
+    view_class = _schema(kind)(type(name, (WebhookView,), {"kind": kind}))
+    return view_class.as_view()

@@ -8,8 +8,8 @@ as CSV (``integrations.admin_mixins``).
 """
 
 from django.contrib import admin
+from django.urls import reverse
 
-from calls_app.selectors import customer_history_url
 from integrations.admin_mixins import (
     ContactDetailsAdminMixin,
     CsvExportAdminMixin,
@@ -127,5 +127,5 @@ class ChatSessionAdmin(ContactDetailsAdminMixin, CsvExportAdminMixin, admin.Mode
             # Every call and chat session of the same customer; the page reads the number from
             # the session, so it is never written into the URL.
             if obj.callee:
-                context["history_url"] = customer_history_url(chat_session=obj)
+                context["history_url"] = f"{reverse('customers:history')}?chat_session={obj.pk}"
         return super().render_change_form(request, context, add, change, form_url, obj)

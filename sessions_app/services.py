@@ -2,10 +2,9 @@
 
 from django.db import transaction
 
-from integrations.models import WebhookEvent
 from integrations.payloads import Payload
 from integrations.phones import phone_key
-from integrations.services import workflow_record
+from integrations.workflows import workflow_record
 
 from .content import content_plain_text
 from .models import ChatMessage, ChatSession
@@ -38,8 +37,12 @@ def _handed_over(end_reason: str, messages: list[ChatMessage]) -> bool:
 
 
 @transaction.atomic
-def chat_session_record(*, payload: dict, event: WebhookEvent | None = None) -> ChatSession:
+def chat_session_record(*, payload: dict, event_id: int | None = None) -> ChatSession:
     """Record one notification; a newer one for the same ``call_id`` replaces the session.
+
+    ``event_id`` is the stored delivery it came from, if any. Notifications are ordered by their
+    own ``timestamp`` and carry aware times, so neither the arrival time nor the account's zone
+    is needed.
 
     An older or equally old notification changes nothing: notifications can arrive out of order,
     and the latest word on a conversation wins. Everything is read before anything is written, so
@@ -80,7 +83,7 @@ def chat_session_record(*, payload: dict, event: WebhookEvent | None = None) -> 
         ),
         "message_count": len(messages),
         "handed_over": _handed_over(end_reason, messages),
-        "event": event,
+        "event_id": event_id,
     }
     fields["workflow"] = workflow_record(payload=data, seen_at=notified_at)
     session, created = ChatSession.objects.select_for_update().get_or_create(

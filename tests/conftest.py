@@ -1,23 +1,19 @@
 import copy
+import dataclasses
 import json
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
+from calls_app.kinds import CALL_RESULT
 from config.celery import app as celery_app
-from integrations.models import WebhookEvent
+from integrations import kinds
 from integrations.services import webhook_endpoint_create
+from sessions_app.kinds import CHATBOT_SESSION_END
 
-FIXTURES = Path(__file__).parent / "fixtures"
-
-
-def load_fixture(name: str) -> dict:
-    return json.loads((FIXTURES / name).read_text())
-
-
-CHAT_EXAMPLE = load_fixture("chatbot_session_end.example.json")
-CALL_EXAMPLE = load_fixture("custom_api_node_push.example.json")
+# AI Rudder's documented example bodies, as each domain app declares them with its event kind.
+CHAT_EXAMPLE = CHATBOT_SESSION_END.example_payload
+CALL_EXAMPLE = CALL_RESULT.example_payload
 
 
 @pytest.fixture(autouse=True)
@@ -30,6 +26,17 @@ def celery_in_process(request):
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = before
+
+
+@pytest.fixture
+def replace_processor(monkeypatch):
+    """Swap the ``process`` of a declared event kind for the test's own, undone afterwards."""
+
+    def _replace(slug: str, process) -> None:
+        declared = kinds.get(slug)
+        monkeypatch.setitem(kinds._REGISTRY, slug, dataclasses.replace(declared, process=process))
+
+    return _replace
 
 
 @pytest.fixture
@@ -56,7 +63,7 @@ def deliver(client, endpoint, django_capture_on_commit_callbacks):
     """
 
     def _deliver(kind: str, body, *, token: str | None = None, **headers):
-        url_name = WebhookEvent.Kind(kind).url_name
+        url_name = kinds.get(kind).url_name
         url = reverse(url_name, kwargs={"token": token or endpoint.token})
         data = body if isinstance(body, bytes | str) else json.dumps(body)
         with django_capture_on_commit_callbacks(execute=True):
@@ -66,7 +73,7 @@ def deliver(client, endpoint, django_capture_on_commit_callbacks):
 
 
 def pytest_configure(config):
-    """Hash test users' passwords with MD5: PBKDF2 cost most of the suite's time, and protects nothing here."""
+    """Test users' passwords hashed with MD5: PBKDF2 took most of the suite's time."""
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

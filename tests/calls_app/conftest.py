@@ -3,10 +3,11 @@ from datetime import UTC, datetime
 
 import pytest
 
+from calls_app.kinds import CALL_RESULT
 from integrations.models import WebhookEvent
 from integrations.services import webhook_dedup_key
 
-CALL = WebhookEvent.Kind.CALL_RESULT
+CALL = CALL_RESULT.slug
 
 
 @pytest.fixture

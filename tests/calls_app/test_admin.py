@@ -411,7 +411,7 @@ def test_call_page_links_to_the_customer_history(admin_client, record, call_payl
 
     html = text_of(admin_client.get(page_url(call)))
 
-    url = reverse("admin:calls_app_customer_history")
+    url = reverse("customers:history")
     assert f'href="{url}?call={call.pk}"' in html
     assert ">Customer history<" in html
 

@@ -8,6 +8,7 @@ import pytest
 from django.db import OperationalError, connection
 from django.test import override_settings
 
+from calls_app.kinds import CALL_RESULT
 from calls_app.models import CallResult, NodePush
 from integrations.models import WebhookEvent
 
@@ -20,7 +21,7 @@ from .variations import (
     without_optional_lists,
 )
 
-CALL = WebhookEvent.Kind.CALL_RESULT
+CALL = CALL_RESULT.slug
 pytestmark = pytest.mark.django_db
 
 

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 
+from calls_app.kinds import CALL_RESULT
 from dashboard.roles import ROLES
 from integrations.models import WebhookEvent
 from integrations.services import webhook_event_process, webhook_event_receive
@@ -149,7 +150,7 @@ def test_fails_clearly_when_a_permission_is_missing(db, monkeypatch):
 def test_integrators_process_an_event_again_in_the_admin(client, member, endpoint):
     delivery = webhook_event_receive(
         endpoint=endpoint,
-        kind=WebhookEvent.Kind.CALL_RESULT,
+        kind=CALL_RESULT.slug,
         body=b'{"workflow_id": "w", "node_id": "n", "call": "not an object"}',
         headers={},
         remote_addr=None,

@@ -9,13 +9,14 @@ from django.test import override_settings
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
-from integrations import processors
+from calls_app.kinds import CALL_RESULT
 from integrations.models import WebhookEndpoint, WebhookEvent, Workflow
 from integrations.services import webhook_endpoint_create, webhook_event_receive
+from sessions_app.kinds import CHATBOT_SESSION_END
 from sessions_app.models import ChatSession
 
-CHAT = WebhookEvent.Kind.CHATBOT_SESSION_END
-CALL = WebhookEvent.Kind.CALL_RESULT
+CHAT = CHATBOT_SESSION_END.slug
+CALL = CALL_RESULT.slug
 pytestmark = pytest.mark.django_db
 
 ENDPOINTS_URL = reverse("admin:integrations_webhookendpoint_changelist")
@@ -286,11 +287,13 @@ class TestEventPage:
         assertContains(response, "&lt;script&gt;alert(1)&lt;/script&gt;")
         assertContains(response, "&lt;script&gt;alert(2)&lt;/script&gt;")
 
-    def test_error_and_traceback_of_a_failure(self, admin_client, store, chat_payload, monkeypatch):
-        def broken(*, payload, event):
+    def test_error_and_traceback_of_a_failure(
+        self, admin_client, store, chat_payload, replace_processor
+    ):
+        def broken(inbound):
             raise RuntimeError("disk on fire")
 
-        monkeypatch.setitem(processors.PROCESSORS, CHAT, broken)
+        replace_processor(CHAT, broken)
         event = store(chat_payload)
         admin_client.post(process_url(event))
 

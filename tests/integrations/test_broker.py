@@ -20,9 +20,10 @@ from django.urls import reverse
 
 from config.celery import app as celery_app
 from integrations.models import WebhookEvent
+from sessions_app.kinds import CHATBOT_SESSION_END
 from sessions_app.models import ChatSession
 
-CHAT = WebhookEvent.Kind.CHATBOT_SESSION_END
+CHAT = CHATBOT_SESSION_END.slug
 # AI Rudder gives up on an answer after 10 seconds and retries: the webhook must answer before.
 AI_RUDDER_TIMEOUT = 10
 
@@ -42,7 +43,7 @@ def _wait_until_handled(event: WebhookEvent, *, within: float = 20.0) -> Webhook
     reason="needs CELERY_BROKER_URL (a real broker) and PostgreSQL",
 )
 def test_a_real_worker_processes_a_delivery_after_the_answer(endpoint, chat_payload):
-    url = reverse(CHAT.url_name, kwargs={"token": endpoint.token})
+    url = reverse(CHATBOT_SESSION_END.url_name, kwargs={"token": endpoint.token})
     assert not celery_app.conf.task_always_eager
 
     with start_worker(celery_app, perform_ping_check=False, shutdown_timeout=30):

@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from integrations.models import WebhookEndpoint, WebhookEvent, token_digest
 from integrations.services import webhook_event_receive
+from sessions_app.kinds import CHATBOT_SESSION_END
 from sessions_app.models import ChatSession
 
-CHAT = WebhookEvent.Kind.CHATBOT_SESSION_END
+CHAT = CHATBOT_SESSION_END.slug
 pytestmark = pytest.mark.django_db
 
 

@@ -15,9 +15,10 @@ from django.urls import reverse
 
 from integrations.models import WebhookEvent
 from integrations.services import webhook_dedup_key, webhook_event_process
+from sessions_app.kinds import CHATBOT_SESSION_END
 from sessions_app.models import ChatSession
 
-CHAT = WebhookEvent.Kind.CHATBOT_SESSION_END
+CHAT = CHATBOT_SESSION_END.slug
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
@@ -56,7 +57,7 @@ def run_concurrently(*jobs):
 
 
 def test_example_delivered_by_eight_at_once_is_one_event_and_one_session(endpoint, chat_payload):
-    url = reverse(CHAT.url_name, kwargs={"token": endpoint.token})
+    url = reverse(CHATBOT_SESSION_END.url_name, kwargs={"token": endpoint.token})
     body = json.dumps(chat_payload)
 
     def post(client=None):

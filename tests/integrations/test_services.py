@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from integrations import processors
+from integrations import kinds
 from integrations.models import WebhookEvent
 from integrations.services import (
     webhook_event_process,
@@ -14,9 +14,10 @@ from integrations.services import (
     webhook_events_process,
     webhook_events_purge,
 )
+from sessions_app.kinds import CHATBOT_SESSION_END
 from sessions_app.models import ChatSession
 
-CHAT = WebhookEvent.Kind.CHATBOT_SESSION_END
+CHAT = CHATBOT_SESSION_END.slug
 pytestmark = pytest.mark.django_db
 
 
@@ -72,11 +73,13 @@ def test_payload_error_marks_failed_with_the_field_and_no_traceback(store, chat_
     assert not ChatSession.objects.exists()
 
 
-def test_unexpected_exception_marks_failed_with_its_traceback(store, chat_payload, monkeypatch):
-    def broken(*, payload, event):
+def test_unexpected_exception_marks_failed_with_its_traceback(
+    store, chat_payload, replace_processor
+):
+    def broken(inbound):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setitem(processors.PROCESSORS, CHAT, broken)
+    replace_processor(CHAT, broken)
     event = store(chat_payload)
 
     event = webhook_event_process(event_id=event.pk)
@@ -87,27 +90,27 @@ def test_unexpected_exception_marks_failed_with_its_traceback(store, chat_payloa
     assert "disk on fire" in event.traceback
 
 
-def test_failed_processing_writes_nothing_of_the_payload(store, chat_payload, monkeypatch):
+def test_failed_processing_writes_nothing_of_the_payload(store, chat_payload, replace_processor):
     from sessions_app.services import chat_session_record
 
-    def record_then_fail(*, payload, event):
-        chat_session_record(payload=payload, event=event)
+    def record_then_fail(inbound):
+        chat_session_record(payload=inbound.payload, event_id=inbound.event_id)
         raise RuntimeError("after writing")
 
-    monkeypatch.setitem(processors.PROCESSORS, CHAT, record_then_fail)
+    replace_processor(CHAT, record_then_fail)
     event = store(chat_payload)
 
     assert webhook_event_process(event_id=event.pk).status == WebhookEvent.Status.FAILED
     assert not ChatSession.objects.exists()
 
 
-def test_processed_event_is_not_processed_twice_without_force(store, chat_payload, monkeypatch):
+def test_processed_event_is_not_processed_twice_without_force(
+    store, chat_payload, replace_processor
+):
     event = store(chat_payload)
     webhook_event_process(event_id=event.pk)
     calls = []
-    monkeypatch.setitem(
-        processors.PROCESSORS, CHAT, lambda *, payload, event: calls.append(event.pk)
-    )
+    replace_processor(CHAT, lambda inbound: calls.append(inbound.event_id))
 
     again = webhook_event_process(event_id=event.pk)
 
@@ -116,13 +119,11 @@ def test_processed_event_is_not_processed_twice_without_force(store, chat_payloa
     assert again.status == WebhookEvent.Status.PROCESSED
 
 
-def test_force_processes_a_processed_event_again(store, chat_payload, monkeypatch):
+def test_force_processes_a_processed_event_again(store, chat_payload, replace_processor):
     event = store(chat_payload)
     webhook_event_process(event_id=event.pk)
     calls = []
-    monkeypatch.setitem(
-        processors.PROCESSORS, CHAT, lambda *, payload, event: calls.append(event.pk)
-    )
+    replace_processor(CHAT, lambda inbound: calls.append(inbound.event_id))
 
     again = webhook_event_process(event_id=event.pk, force=True)
 
@@ -132,13 +133,13 @@ def test_force_processes_a_processed_event_again(store, chat_payload, monkeypatc
 
 
 def test_failed_event_processed_again_after_a_fix_clears_its_error(
-    store, chat_payload, monkeypatch
+    store, chat_payload, replace_processor
 ):
-    original = processors.PROCESSORS[CHAT]
-    monkeypatch.setitem(processors.PROCESSORS, CHAT, lambda **kwargs: 1 / 0)
+    original = kinds.get(CHAT).process
+    replace_processor(CHAT, lambda inbound: 1 / 0)
     event = store(chat_payload)
     assert webhook_event_process(event_id=event.pk).status == WebhookEvent.Status.FAILED
-    monkeypatch.setitem(processors.PROCESSORS, CHAT, original)
+    replace_processor(CHAT, original)
 
     event = webhook_event_process(event_id=event.pk, force=True)
 
@@ -148,14 +149,14 @@ def test_failed_event_processed_again_after_a_fix_clears_its_error(
     assert ChatSession.objects.count() == 1
 
 
-def test_event_of_a_kind_without_processor_fails_naming_the_kind(store, monkeypatch):
-    monkeypatch.delitem(processors.PROCESSORS, CHAT)
+def test_event_of_a_kind_no_app_declares_fails_naming_the_kind(store, monkeypatch):
     event = store({"call_id": "c1", "timestamp": 1})
+    monkeypatch.delitem(kinds._REGISTRY, CHAT)
 
     event = webhook_event_process(event_id=event.pk)
 
     assert event.status == WebhookEvent.Status.FAILED
-    assert "no processor for event kind 'chatbot_session_end'" in event.error
+    assert "no app declares the event kind 'chatbot_session_end'" in event.error
 
 
 def test_body_that_is_not_json_fails_again_when_forced(store):

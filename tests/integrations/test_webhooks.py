@@ -8,9 +8,10 @@ from django.test import override_settings
 
 from integrations.models import WebhookEvent
 from integrations.signing import signature_compute
+from sessions_app.kinds import CHATBOT_SESSION_END
 from sessions_app.models import ChatSession
 
-CHAT = WebhookEvent.Kind.CHATBOT_SESSION_END
+CHAT = CHATBOT_SESSION_END.slug
 pytestmark = pytest.mark.django_db
 
 

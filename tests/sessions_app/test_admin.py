@@ -705,7 +705,7 @@ class TestCustomerHistory:
 
         page = client.get(change_url(session))
 
-        url = f"{reverse('admin:calls_app_customer_history')}?chat_session={session.pk}"
+        url = f"{reverse('customers:history')}?chat_session={session.pk}"
         assertContains(page, f'<a href="{url}" class="historylink">Customer history</a>', html=True)
         history = client.get(url)
         assert history.status_code == 200

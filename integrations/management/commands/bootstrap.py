@@ -1,11 +1,10 @@
 """What ``make run`` does before it starts the server; safe to run any number of times.
 
 It creates the webhook endpoint "default" and a superuser "admin" when they are missing (the
-generated password is printed that one time only), feeds the demo data through the webhook's
-own service unless it is there already, and prints the URLs to open and to give AI Rudder.
+generated password is printed that one time only) and prints the URLs to open and to give AI
+Rudder. The demo data is another command's (``manage.py load_demo``, in the ``demo`` app).
 """
 
-import logging
 import os
 import secrets
 
@@ -15,8 +14,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 
-from integrations.demo import demo_load
-from integrations.models import WebhookEndpoint, WebhookEvent
+from integrations import kinds
+from integrations.models import WebhookEndpoint
 from integrations.services import webhook_endpoint_create
 
 ENDPOINT_NAME = "default"
@@ -25,8 +24,8 @@ ADMIN_USERNAME = "admin"
 
 class Command(BaseCommand):
     help = (
-        "Set up a local run: the 'default' webhook endpoint, a superuser, the demo data, and "
-        "print the admin URL and the webhook URLs. Running it again changes nothing."
+        "Set up a local run: the 'default' webhook endpoint and a superuser, and print the admin "
+        "URL and the webhook URLs. Running it again changes nothing."
     )
 
     def add_arguments(self, parser):
@@ -43,16 +42,10 @@ class Command(BaseCommand):
             help="IANA time zone of the AI Rudder account, for a new 'default' endpoint only "
             "(default UTC; call results carry naive local times read in it).",
         )
-        parser.add_argument("--no-demo", action="store_true", help="Do not load the demo data.")
 
     def handle(self, *args, **options):
-        # The demo's hundred in-process tasks would each log a line; the summary says enough.
-        logging.getLogger("celery.app.trace").setLevel(logging.WARNING)
-        logging.getLogger("kombu.connection").setLevel(logging.ERROR)
         endpoint = self._endpoint(options["timezone"])
         self._superuser()
-        if not options["no_demo"]:
-            self._demo(endpoint)
         host = options["host"]
         if host in ("", "0.0.0.0", "::"):  # noqa: S104 - listening everywhere: show loopback
             host = "127.0.0.1"
@@ -108,41 +101,24 @@ class Command(BaseCommand):
             )
         )
 
-    def _demo(self, endpoint: WebhookEndpoint) -> None:
-        report = demo_load(endpoint=endpoint)
-        chats = report.delivered[WebhookEvent.Kind.CHATBOT_SESSION_END]
-        calls = report.delivered[WebhookEvent.Kind.CALL_RESULT]
-        if chats or calls:
-            self.stdout.write(
-                self.style.SUCCESS(
-                    f"Demo data loaded: {chats} chatbot notifications and {calls} call result "
-                    f"pushes delivered to {endpoint.name!r}"
-                    + (
-                        f" ({report.already_loaded} were there already)."
-                        if report.already_loaded
-                        else "."
-                    )
-                )
-            )
-        else:
-            self.stdout.write(f"Demo data already loaded ({report.already_loaded} deliveries).")
-        for failure in report.failed:
-            self.stdout.write(self.style.WARNING(f"  Demo delivery failed: {failure}"))
-
     def _urls(self, endpoint: WebhookEndpoint, local_url: str, public_url: str) -> None:
         urls = endpoint.webhook_urls(public_url)
-        chat_url = urls[WebhookEvent.Kind.CHATBOT_SESSION_END]
+        width = max(len(kind.label) for kind in kinds.all_kinds()) + 1
+        lines = "".join(
+            f"  {kind.label + ':':<{width}} {urls[kind.slug]}\n" for kind in kinds.all_kinds()
+        )
+        first = next(kinds.all_kinds())
+        example = first.example.relative_to(settings.BASE_DIR)
         self.stdout.write(
             "\n"
             f"Admin:  {local_url}{reverse('admin:index')}\n"
             "\n"
             "Webhook URLs to give AI Rudder (the token in them is the credential: keep it secret; "
             "behind a public HTTPS host use that host instead):\n"
-            f"  Chatbot session end notification:  {chat_url}\n"
-            f"  Custom API node data push (calls): {urls[WebhookEvent.Kind.CALL_RESULT]}\n"
+            f"{lines}"
             "\n"
             "Try it with AI Rudder's example:\n"
-            f"  curl -sS -X POST '{chat_url}' -H 'X-AIRudder-Sign;' "
+            f"  curl -sS -X POST '{urls[first.slug]}' -H 'X-AIRudder-Sign;' "
             "-H 'Content-Type: application/json' "
-            "--data-binary @tests/fixtures/chatbot_session_end.example.json\n"
+            f"--data-binary @{example}\n"
         )

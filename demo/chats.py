@@ -10,7 +10,7 @@ import copy
 import random
 from datetime import UTC, datetime, timedelta
 
-from integrations.demo import (
+from .account import (
     DEMO_SEED,
     WORKFLOWS,
     DemoCustomer,
@@ -21,7 +21,6 @@ from integrations.demo import (
     stable_id,
 )
 
-EXAMPLE_FILE = "chatbot_session_end.example.json"
 GENERATED = 40
 DAYS = 14
 END_REASONS = ["robot", "user", "agent", "expire", "error"]
@@ -299,7 +298,7 @@ def demo_chat_payloads(*, now: datetime, count: int = GENERATED) -> list[dict]:
 
     The same every time but for the times, which are placed relative to ``now``.
     """
-    example = load_example(EXAMPLE_FILE)
+    example = load_example("chatbot_session_end")
     rng = random.Random(f"{DEMO_SEED}-chat")
     customers = demo_customers()
     now = now.replace(microsecond=0)

@@ -1,16 +1,13 @@
-"""Reads of call results: a customer's history across calls and chat sessions."""
+"""A customer's history across calls and chat sessions."""
 
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import urlencode
 
 from django.db.models import F, Q
-from django.urls import reverse
 
+from calls_app.models import CallResult
 from integrations.phones import phone_key
 from sessions_app.models import ChatSession
-
-from .models import CallResult
 
 HISTORY_LIMIT = 200
 
@@ -102,29 +99,3 @@ def customer_history(
         rows += _chat_session_rows(key=key, limit=limit)
     rows.sort(key=lambda row: (row.at is not None, row.at or datetime.min, row.pk), reverse=True)
     return rows[:limit]
-
-
-def customer_history_url(
-    phone: str = "",
-    case_id: str = "",
-    *,
-    call: CallResult | int | None = None,
-    chat_session: ChatSession | int | None = None,
-) -> str:
-    """The admin's customer history page of a number or case id, or of a call's or session's.
-
-    Prefer ``call``/``chat_session``: the page then reads the number and case id from the record,
-    so the customer's number is not written into a URL (browser history, access logs) and is
-    shown masked to staff who may not see it.
-    """
-    params = {}
-    if call is not None:
-        params["call"] = getattr(call, "pk", call)
-    if chat_session is not None:
-        params["chat_session"] = getattr(chat_session, "pk", chat_session)
-    if phone:
-        params["phone"] = phone
-    if case_id:
-        params["case_id"] = case_id
-    url = reverse("admin:calls_app_customer_history")
-    return f"{url}?{urlencode(params)}" if params else url

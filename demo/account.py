@@ -1,36 +1,23 @@
-"""Demo data fed through the real ingest path, so that a fresh ``make run`` has something to show.
+"""The demo's AI Rudder account: its workflows, its customers, and ids of AI Rudder's shape.
 
 The demo is one imaginary AI Rudder account: a few workflows that both send WhatsApp templates and
 place voicebot calls, and a pool of customers that both chat and get called (so that a customer's
-history spans calls and chat sessions). ``sessions_app.demo`` and ``calls_app.demo`` build the
-bodies from AI Rudder's own examples; ``demo_load`` delivers them as AI Rudder would.
+history spans calls and chat sessions). ``demo.chats`` and ``demo.calls`` build the bodies from AI
+Rudder's own examples; ``demo.loader`` delivers them as AI Rudder would.
 
 Generation is deterministic: a seeded ``random.Random`` draws the same ids and the same
 conversations every time, and only the times follow ``now``. That is what lets ``demo_load`` tell
 a body it delivered before from a new one.
 """
 
+import copy
 import hashlib
-import json
 import random
-from collections import Counter
-from dataclasses import dataclass, field
-from datetime import datetime
-from pathlib import Path
+from dataclasses import dataclass
 
-from django.conf import settings
-from django.utils import timezone
-
-from .models import WebhookEndpoint, WebhookEvent
-from .services import webhook_dedup_key, webhook_event_process, webhook_event_receive
-from .tasks import process_event
-
-# AI Rudder's example bodies, kept once, where the tests load them from: the demo is a tool of a
-# working copy (``make run``), and the same file serving both keeps them from drifting apart.
-EXAMPLES_DIR = Path(settings.BASE_DIR) / "tests" / "fixtures"
+from integrations import kinds
 
 DEMO_SEED = 20250415
-DEMO_USER_AGENT = "airudder-inbox demo (manage.py bootstrap)"
 
 
 @dataclass(frozen=True)
@@ -152,72 +139,6 @@ def stable_id(*parts: str) -> str:
     return hashlib.sha256("/".join(parts).encode()).hexdigest()[:32]
 
 
-def load_example(name: str) -> dict:
-    return json.loads((EXAMPLES_DIR / name).read_text(encoding="utf-8"))
-
-
-@dataclass
-class DemoReport:
-    """What ``demo_load`` did: bodies delivered per kind, bodies already there, failed events."""
-
-    delivered: Counter = field(default_factory=Counter)
-    already_loaded: int = 0
-    failed: list[str] = field(default_factory=list)
-
-
-def _already_delivered(endpoint: WebhookEndpoint, kind: str, payload: dict, dedup_key: str) -> bool:
-    events = WebhookEvent.objects.filter(endpoint=endpoint, kind=kind)
-    if kind == WebhookEvent.Kind.CHATBOT_SESSION_END:
-        # The generated conversations' notification times follow ``now``, so a later run makes a
-        # different key for the same conversation: the call id alone says it is there already.
-        return events.filter(dedup_key__startswith=f"{payload['call_id']}@").exists()
-    return events.filter(dedup_key=dedup_key).exists()
-
-
-def demo_payloads(
-    *, endpoint: WebhookEndpoint, now: datetime | None = None
-) -> list[tuple[str, dict]]:
-    """Every demo body in delivery order, with the kind of webhook it is posted to."""
-    # Imported here: the domain apps' generators import this module's shared demo account.
-    from calls_app.demo import demo_call_payloads
-    from sessions_app.demo import demo_chat_payloads
-
-    now = now or timezone.now()
-    chats = demo_chat_payloads(now=now)
-    calls = demo_call_payloads(now=now, tz=endpoint.tzinfo)
-    return [(WebhookEvent.Kind.CHATBOT_SESSION_END, p) for p in chats] + [
-        (WebhookEvent.Kind.CALL_RESULT, p) for p in calls
-    ]
-
-
-def demo_load(*, endpoint: WebhookEndpoint, now: datetime | None = None) -> DemoReport:
-    """Deliver the demo bodies to ``endpoint`` through the webhook's own service, once.
-
-    A body delivered before (by an earlier run, or the example sent with curl) is skipped, not
-    delivered again: a repeat would count as one of AI Rudder's retries. Each event is processed
-    in this process, even when a broker is configured, so that the demo needs no worker.
-    """
-    report = DemoReport()
-    headers = {"Content-Type": "application/json", "User-Agent": DEMO_USER_AGENT}
-    conf = process_event.app.conf
-    eager_before = conf.task_always_eager
-    # The task queued on commit then runs here too, instead of waiting on a broker, or on its
-    # time-out for each of a hundred bodies when the broker is down.
-    conf.task_always_eager = True
-    try:
-        for kind, payload in demo_payloads(endpoint=endpoint, now=now):
-            body = json.dumps(payload, ensure_ascii=False).encode()
-            dedup_key = webhook_dedup_key(kind=kind, payload=payload, body=body)
-            if _already_delivered(endpoint, kind, payload, dedup_key):
-                report.already_loaded += 1
-                continue
-            delivery = webhook_event_receive(
-                endpoint=endpoint, kind=kind, body=body, headers=headers, remote_addr="127.0.0.1"
-            )
-            event = webhook_event_process(event_id=delivery.event.pk)
-            report.delivered[kind] += 1
-            if event.status != event.Status.PROCESSED:
-                report.failed.append(f"event {event.pk}: {event.error}")
-    finally:
-        conf.task_always_eager = eager_before
-    return report
+def load_example(kind_slug: str) -> dict:
+    """AI Rudder's example body of a kind, as its app declares it (a copy: callers change it)."""
+    return copy.deepcopy(kinds.get(kind_slug).example_payload)

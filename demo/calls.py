@@ -12,7 +12,7 @@ import random
 import zoneinfo
 from datetime import datetime, timedelta
 
-from integrations.demo import (
+from .account import (
     DEMO_SEED,
     WORKFLOWS,
     DemoCustomer,
@@ -23,7 +23,6 @@ from integrations.demo import (
     stable_id,
 )
 
-EXAMPLE_FILE = "custom_api_node_push.example.json"
 GENERATED = 60
 DAYS = 14
 CALLER_NUMBER = "+622150000001"
@@ -228,7 +227,7 @@ def demo_call_payloads(
     Call times are written as AI Rudder writes them: naive, in the account's time zone ``tz``.
     The same every time but for the times, which are placed relative to ``now``.
     """
-    example = load_example(EXAMPLE_FILE)
+    example = load_example("call_result")
     rng = random.Random(f"{DEMO_SEED}-call")
     customers = demo_customers()
     now = now.replace(microsecond=0)

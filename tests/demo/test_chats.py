@@ -5,8 +5,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from integrations.demo import WORKFLOWS
-from sessions_app.demo import demo_chat_payloads
+from demo.account import WORKFLOWS
+from demo.chats import demo_chat_payloads
 from sessions_app.models import ChatSession
 from sessions_app.services import chat_session_record
 

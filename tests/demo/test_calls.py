@@ -6,10 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from calls_app.demo import UNANSWERED_RING_TYPES, demo_call_payloads
 from calls_app.models import CallResult
 from calls_app.services import call_result_record
-from integrations.demo import WORKFLOWS
+from demo.account import WORKFLOWS
+from demo.calls import UNANSWERED_RING_TYPES, demo_call_payloads
 
 NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
 JAKARTA = zoneinfo.ZoneInfo("Asia/Jakarta")

@@ -1,4 +1,4 @@
-"""``manage.py bootstrap``, what ``make run`` runs before the server: idempotent set-up."""
+"""``manage.py bootstrap`` then ``load_demo``, what ``make run`` runs before the server."""
 
 import io
 import json
@@ -6,12 +6,15 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db.models import Max
 
+from calls_app.kinds import CALL_RESULT
 from calls_app.models import CallResult, NodePush
 from config.celery import app as celery_app
+from integrations import services
 from integrations.models import WebhookEndpoint, WebhookEvent
+from sessions_app.kinds import CHATBOT_SESSION_END
 from sessions_app.models import ChatSession
 
 pytestmark = pytest.mark.django_db
@@ -23,9 +26,12 @@ def no_public_base_url(monkeypatch):
     monkeypatch.delenv("AIRUDDER_PUBLIC_BASE_URL", raising=False)
 
 
-def bootstrap(*args: str) -> str:
+def bootstrap(*args: str, demo: bool = True) -> str:
+    """What ``make run`` does before the server starts; ``demo=False`` skips ``load_demo``."""
     out = io.StringIO()
     call_command("bootstrap", "--host", "127.0.0.1", "--port", "8765", *args, stdout=out)
+    if demo:
+        call_command("load_demo", stdout=out)
     return out.getvalue()
 
 
@@ -69,33 +75,38 @@ def test_second_run_changes_nothing_and_shows_no_password():
 
 
 def test_existing_endpoint_keeps_its_time_zone_and_token():
-    bootstrap("--no-demo", "--timezone", "Asia/Jakarta")
+    bootstrap("--timezone", "Asia/Jakarta", demo=False)
     token = WebhookEndpoint.objects.get().token
 
-    bootstrap("--no-demo", "--timezone", "Europe/Paris")
+    bootstrap("--timezone", "Europe/Paris", demo=False)
 
     endpoint = WebhookEndpoint.objects.get()
     assert (endpoint.timezone, endpoint.token) == ("Asia/Jakarta", token)
 
 
 def test_webhook_urls_use_the_public_base_url_the_admin_the_local_one():
-    output = bootstrap("--no-demo", "--base-url", "https://inbox.example.com/")
+    output = bootstrap("--base-url", "https://inbox.example.com/", demo=False)
 
     token = WebhookEndpoint.objects.get().token
     assert f"https://inbox.example.com/webhooks/airudder/{token}/call-result/" in output
     assert "Admin:  http://127.0.0.1:8765/admin/" in output
 
 
-def test_no_demo_loads_nothing():
-    bootstrap("--no-demo")
+def test_bootstrap_alone_loads_no_demo():
+    bootstrap(demo=False)
 
     assert not WebhookEvent.objects.exists()
+
+
+def test_load_demo_without_the_endpoint_says_how_to_make_it():
+    with pytest.raises(CommandError, match=r"run manage\.py bootstrap"):
+        call_command("load_demo", "--endpoint", "nope")
 
 
 def test_existing_superuser_gets_no_admin_user(django_user_model):
     django_user_model.objects.create_superuser(username="ops", password="x")
 
-    output = bootstrap("--no-demo")
+    output = bootstrap(demo=False)
 
     assert not PASSWORD.search(output)
     assert not django_user_model.objects.filter(username="admin").exists()
@@ -104,7 +115,7 @@ def test_existing_superuser_gets_no_admin_user(django_user_model):
 def test_example_already_delivered_is_not_counted_again(deliver, endpoint, chat_payload):
     endpoint.name = "default"
     endpoint.save()
-    deliver(WebhookEvent.Kind.CHATBOT_SESSION_END, chat_payload)
+    deliver(CHATBOT_SESSION_END.slug, chat_payload)
 
     bootstrap()
 
@@ -113,11 +124,16 @@ def test_example_already_delivered_is_not_counted_again(deliver, endpoint, chat_
     assert ChatSession.objects.count() == 41
 
 
-def test_demo_is_processed_without_a_worker_when_a_broker_is_configured():
-    celery_app.conf.task_always_eager = False  # as with CELERY_BROKER_URL set
+def test_demo_is_processed_without_a_worker_when_a_broker_is_configured(monkeypatch):
+    # As with CELERY_BROKER_URL set, to a broker nobody answers at: the demo must not publish.
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
+    monkeypatch.setitem(celery_app.conf, "broker_url", "redis://127.0.0.1:1/0")
+    published = []
+    monkeypatch.setattr(services, "_enqueue", published.append)
 
     bootstrap()
 
+    assert published == []
     assert celery_app.conf.task_always_eager is False
     statuses = set(WebhookEvent.objects.values_list("status", flat=True))
     assert statuses == {WebhookEvent.Status.PROCESSED}
@@ -126,7 +142,7 @@ def test_demo_is_processed_without_a_worker_when_a_broker_is_configured():
 def test_demo_bodies_are_stored_as_received_json():
     bootstrap()
 
-    event = WebhookEvent.objects.filter(kind=WebhookEvent.Kind.CALL_RESULT).last()
+    event = WebhookEvent.objects.filter(kind=CALL_RESULT.slug).last()
     payload = json.loads(bytes(event.body))
     assert payload["call"]["call_id"] == event.dedup_key.split("@")[0]
     assert event.headers["Content-Type"] == "application/json"

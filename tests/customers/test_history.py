@@ -7,13 +7,14 @@ import pytest
 from django.contrib.auth.models import Permission, User
 from django.urls import reverse
 
-from calls_app.selectors import customer_history, customer_history_url
 from calls_app.services import call_result_record
+from customers.selectors import customer_history
+from customers.views import customer_history_url
 from sessions_app.services import chat_session_record
 
 pytestmark = pytest.mark.django_db
 
-HISTORY_URL = "/admin/calls_app/callresult/history/"
+HISTORY_URL = "/admin/customers/history/"
 NUMBER = "+6281234567890"
 
 
@@ -140,7 +141,7 @@ def test_only_what_the_user_may_see(make_call, make_session):
 
 
 def test_customer_history_url():
-    base = reverse("admin:calls_app_customer_history")
+    base = reverse("customers:history")
 
     assert base == HISTORY_URL
     assert (
@@ -279,3 +280,10 @@ def test_numbers_are_shown_with_the_contact_details_permission(staff_client, mak
     html = client.get(customer_history_url(call=call)).content.decode()
 
     assert NUMBER in html
+
+
+def test_the_former_address_of_the_page_redirects_to_it(admin_client):
+    response = admin_client.get("/admin/calls_app/callresult/history/?call=7")
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{HISTORY_URL}?call=7"

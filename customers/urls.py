@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import path
+
+from .views import customer_history_view
+
+app_name = "customers"
+
+urlpatterns = [
+    path("history/", admin.site.admin_view(customer_history_view), name="history"),
+]

@@ -1,0 +1,82 @@
+"""Delivering the demo bodies to an endpoint through the webhook's own services, once.
+
+Generation is deterministic (see ``demo.account``): the same ids every time, only the times follow
+``now``, which is what lets a later run tell a body it delivered before from a new one.
+"""
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.utils import timezone
+
+from calls_app.kinds import CALL_RESULT
+from integrations.models import WebhookEndpoint, WebhookEvent
+from integrations.services import webhook_dedup_key, webhook_event_process, webhook_event_receive
+from sessions_app.kinds import CHATBOT_SESSION_END
+
+from .calls import demo_call_payloads
+from .chats import demo_chat_payloads
+
+DEMO_USER_AGENT = "airudder-inbox demo (manage.py load_demo)"
+
+
+@dataclass
+class DemoReport:
+    """What ``demo_load`` did: bodies delivered per kind, bodies already there, failed events."""
+
+    delivered: Counter = field(default_factory=Counter)
+    already_loaded: int = 0
+    failed: list[str] = field(default_factory=list)
+
+
+def _already_delivered(endpoint: WebhookEndpoint, kind: str, payload: dict, dedup_key: str) -> bool:
+    events = WebhookEvent.objects.filter(endpoint=endpoint, kind=kind)
+    if kind == CHATBOT_SESSION_END.slug:
+        # The generated conversations' notification times follow ``now``, so a later run makes a
+        # different key for the same conversation: the call id alone says it is there already.
+        return events.filter(dedup_key__startswith=f"{payload['call_id']}@").exists()
+    return events.filter(dedup_key=dedup_key).exists()
+
+
+def demo_payloads(
+    *, endpoint: WebhookEndpoint, now: datetime | None = None
+) -> list[tuple[str, dict]]:
+    """Every demo body in delivery order, with the kind of webhook it is posted to."""
+    now = now or timezone.now()
+    chats = demo_chat_payloads(now=now)
+    calls = demo_call_payloads(now=now, tz=endpoint.tzinfo)
+    return [(CHATBOT_SESSION_END.slug, p) for p in chats] + [(CALL_RESULT.slug, p) for p in calls]
+
+
+def demo_load(*, endpoint: WebhookEndpoint, now: datetime | None = None) -> DemoReport:
+    """Deliver the demo bodies to ``endpoint`` through the webhook's own service, once.
+
+    A body delivered before (by an earlier run, or the example sent with curl) is skipped, not
+    delivered again: a repeat would count as one of AI Rudder's retries. Each event is processed
+    in this process, even when a broker is configured, so that the demo needs no worker.
+    """
+    report = DemoReport()
+    headers = {"Content-Type": "application/json", "User-Agent": DEMO_USER_AGENT}
+    for kind, payload in demo_payloads(endpoint=endpoint, now=now):
+        body = json.dumps(payload, ensure_ascii=False).encode()
+        dedup_key = webhook_dedup_key(kind=kind, payload=payload, body=body)
+        if _already_delivered(endpoint, kind, payload, dedup_key):
+            report.already_loaded += 1
+            continue
+        # Not queued for a worker: processed here and now, so that the demo needs none (and a
+        # broker that is down does not cost a time-out per body).
+        delivery = webhook_event_receive(
+            endpoint=endpoint,
+            kind=kind,
+            body=body,
+            headers=headers,
+            remote_addr="127.0.0.1",
+            enqueue=False,
+        )
+        event = webhook_event_process(event_id=delivery.event.pk)
+        report.delivered[kind] += 1
+        if event.status != event.Status.PROCESSED:
+            report.failed.append(f"event {event.pk}: {event.error}")
+    return report
