@@ -57,3 +57,20 @@ def test_docs_page_loads_only_this_sites_static_files(client, manager):
 def test_docs_need_a_login(client, db):
     assert client.get("/api/docs/")["Location"].startswith("/admin/login/")
     assert client.get("/api/schema/").status_code in (401, 403)
+
+
+def test_schema_documents_each_declared_webhook_with_ai_rudders_example(client, manager):
+    from integrations import kinds
+
+    client.force_login(manager)
+    schema = client.get("/api/schema/?format=json").json()
+
+    for kind in kinds.all_kinds():
+        operation = schema["paths"][f"/webhooks/airudder/{{token}}/{kind.url_path}/"]["post"]
+        assert operation["tags"] == ["webhooks"]
+        [example] = operation["requestBody"]["content"]["application/json"]["examples"].values()
+        assert example["value"] == kind.example_payload
+        assert {"200", "400", "401", "404", "413", "503"} <= set(operation["responses"])
+        headers = {p["name"] for p in operation["parameters"] if p["in"] == "header"}
+        assert ("X-AIRudder-Sign" in headers) is kind.signed
+    assert {k.slug for k in kinds.all_kinds()} == {"chatbot_session_end", "call_result"}
