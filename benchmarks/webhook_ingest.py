@@ -27,7 +27,8 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-FIXTURES = ROOT / "tests" / "fixtures"
+CHAT_EXAMPLE = ROOT / "sessions_app" / "examples" / "chatbot_session_end.json"
+CALL_EXAMPLE = ROOT / "calls_app" / "examples" / "custom_api_node_push.json"
 
 
 def parse_args() -> argparse.Namespace:
@@ -87,7 +88,7 @@ def wait_for_port(port: int, timeout: float = 30.0) -> None:
 
 def chat_bodies(count: int, run: str) -> list[bytes]:
     """Distinct notifications built from AI Rudder's example: each is a new event."""
-    example = json.loads((FIXTURES / "chatbot_session_end.example.json").read_text())
+    example = json.loads(CHAT_EXAMPLE.read_text())
     bodies = []
     for index in range(count):
         payload = copy.deepcopy(example)
@@ -156,21 +157,19 @@ def time_processing(env: dict, count: int, run: str) -> dict:
     from integrations.services import webhook_event_process, webhook_event_receive
 
     chat_ids = list(
-        WebhookEvent.objects.filter(
-            kind=WebhookEvent.Kind.CHATBOT_SESSION_END, status=WebhookEvent.Status.RECEIVED
-        )
+        WebhookEvent.objects.filter(kind="chatbot_session_end", status=WebhookEvent.Status.RECEIVED)
         .order_by("pk")
         .values_list("pk", flat=True)[:count]
     )
     endpoint = WebhookEndpoint.objects.get(name=f"bench-{run}")
-    example = json.loads((FIXTURES / "custom_api_node_push.example.json").read_text())
+    example = json.loads(CALL_EXAMPLE.read_text())
     call_ids = []
     for index in range(count):
         payload = copy.deepcopy(example)
         payload["call"]["call_id"] = f"bench-{run}-call-{index:06d}"
         delivery = webhook_event_receive(
             endpoint=endpoint,
-            kind=WebhookEvent.Kind.CALL_RESULT,
+            kind="call_result",
             body=json.dumps(payload).encode(),
             headers={},
             remote_addr="127.0.0.1",
