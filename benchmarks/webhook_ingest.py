@@ -197,6 +197,7 @@ def main() -> None:
         "DATABASE_URL": args.database_url,
         "CELERY_BROKER_URL": args.broker_url,
         "DJANGO_DEBUG": "off",
+        "DJANGO_SECURE_SSL_REDIRECT": "off",  # gunicorn is reached over plain HTTP here
         "DJANGO_SECRET_KEY": "benchmark-only-not-secret",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_LOG_LEVEL": "WARNING",

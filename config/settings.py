@@ -73,8 +73,15 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=0))
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+_SQLITE = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+# Persistent connections on a database server (a connection per request costs a round trip and
+# a backend process start); each is checked before reuse, so one the server dropped is replaced
+# instead of failing the request that picks it up.
+DATABASES["default"].setdefault(
+    "CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=0 if _SQLITE else 60)
+)
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+if _SQLITE:
     # Webhooks and the in-process tasks write at the same time; wait for the lock, don't fail.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("timeout", 20)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -97,12 +104,28 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 LOGIN_URL = "admin:login"
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Production is served over HTTPS by a reverse proxy that says so in X-Forwarded-Proto (and must
+# overwrite a client's own). Plain HTTP is redirected, but for the probes of a load balancer.
+if env.bool("DJANGO_BEHIND_HTTPS_PROXY", default=not DEBUG):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=0 if DEBUG else 3600)
+# Subdomains and the browsers' preload list are decisions about the organisation's whole domain,
+# which this app cannot make: off unless set, and then the deploy check need not ask again.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=False)
+SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Webhook URLs carry their endpoint's token: no log line may show it.
+    "filters": {"redact_tokens": {"()": "integrations.logging.RedactTokens"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_tokens"]},
+    },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
 }
 
@@ -115,10 +138,15 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
+# Late acknowledgement: a task whose worker dies is delivered again (reject_on_worker_lost), and
+# the broker waits longer than the longest task may run before it redelivers an unacknowledged
+# one (visibility_timeout > time limit), so a slow task is not run twice at once.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = TIME_ZONE
 # A webhook must answer within 10 s: a broker that is down must not hold the request for long.
 # The event is already stored, and the periodic sweep picks it up later.

@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 from calls_app.api import CallResultViewSet
 from dashboard.api import OutcomesView
+from integrations.health import healthz, readyz
 from sessions_app.api import ChatSessionViewSet
 
 api = DefaultRouter()
@@ -19,6 +20,8 @@ admin.site.site_url = None
 urlpatterns = [
     path("", login_required(RedirectView.as_view(pattern_name="admin:index")), name="home"),
     path("webhooks/airudder/", include("integrations.urls")),
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("admin/customers/", include("customers.urls")),
     # Where customer history lived before it had an app of its own: bookmarks keep working.
     path(

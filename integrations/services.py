@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -151,6 +152,10 @@ def webhook_event_process(*, event_id: int, force: bool = False) -> WebhookEvent
                 kinds.get(event.kind).process(_inbound(event))
         except (PayloadError, AccountTimeZoneError, UnknownEventKind) as exc:
             _mark_failed(event, error=str(exc))
+        except SoftTimeLimitExceeded:
+            # Not the event's fault: the whole transaction rolls back, the event stays
+            # "received", and the task is retried (or the sweep picks it up).
+            raise
         except Exception as exc:
             logger.exception("Webhook event %s failed", event.pk)
             _mark_failed(event, error=f"{type(exc).__name__}: {exc}", trace=traceback.format_exc())
@@ -171,14 +176,18 @@ def _mark_failed(event: WebhookEvent, *, error: str, trace: str = "") -> None:
 def webhook_events_process(*, statuses: list[str], older_than: timedelta | None = None) -> dict:
     """Process every event in ``statuses`` (received ones only when older than ``older_than``).
 
-    Returns how many ended in each status.
+    Returns how many ended in each status. An event listed as ``received`` is processed only if it
+    still is once locked: a worker that processed it in the meantime wins, and it is not run
+    twice. Processed and failed events are processed again on purpose (a replay after a fix).
     """
     events = WebhookEvent.objects.filter(status__in=statuses)
     if older_than is not None:
         events = events.filter(last_received_at__lt=timezone.now() - older_than)
     counts: dict[str, int] = {}
-    for event_id in events.order_by("received_at", "pk").values_list("pk", flat=True).iterator():
-        status = webhook_event_process(event_id=event_id, force=True).status
+    listed = events.order_by("received_at", "pk").values_list("pk", "status").iterator()
+    for event_id, listed_status in listed:
+        force = listed_status != WebhookEvent.Status.RECEIVED
+        status = webhook_event_process(event_id=event_id, force=force).status
         counts[status] = counts.get(status, 0) + 1
     return counts
 

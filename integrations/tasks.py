@@ -1,12 +1,19 @@
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 
 from .models import WebhookEvent
 from .services import webhook_event_process, webhook_events_process
 
 
-@shared_task(name="integrations.tasks.process_event")
+@shared_task(
+    name="integrations.tasks.process_event",
+    autoretry_for=(SoftTimeLimitExceeded,),
+    max_retries=3,
+    retry_backoff=30,
+)
 def process_event(event_id: int) -> str:
+    """A soft time limit leaves the event ``received`` and retries; the sweep is the last resort."""
     return webhook_event_process(event_id=event_id).status
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 # Reachable on purpose: AI Rudder posts here (the URL's token is the credential), and the login.
-PUBLIC = ("/webhooks/airudder/", "/admin/login/", "/admin/logout/")
+PUBLIC = ("/webhooks/airudder/", "/admin/login/", "/admin/logout/", "/healthz", "/readyz")
 
 
 def _concrete(pattern: str) -> str:
