@@ -20,6 +20,7 @@ from integrations.admin_mixins import (
     CsvExportAdminMixin,
     parameter_list_filter,
 )
+from integrations.display import duration_text
 from integrations.phones import phone_key
 from integrations.privacy import can_view_contact_details
 
@@ -148,7 +149,7 @@ class CallResultAdmin(ContactDetailsAdminMixin, CsvExportAdminMixin, admin.Model
 
     @admin.display(description="duration", ordering="talk_seconds")
     def duration(self, call: CallResult) -> str:
-        return rendering.duration_text(call.talk_seconds)
+        return duration_text(call.talk_seconds)
 
     # --- the call page ------------------------------------------------------------------------
 

@@ -156,15 +156,6 @@ def local_time_text(call: CallResult, value: datetime | None) -> str:
     return f"{local} ({call.time_zone})" if local else ""
 
 
-def duration_text(seconds: int | None) -> str:
-    """``0:46``, ``1:02:05``; empty when unknown."""
-    if seconds is None:
-        return ""
-    hours, rest = divmod(seconds, 3600)
-    minutes, seconds = divmod(rest, 60)
-    return f"{hours}:{minutes:02}:{seconds:02}" if hours else f"{minutes}:{seconds:02}"
-
-
 def call_page(call: CallResult, *, reveal: bool) -> dict:
     """The sections of a call's page, below its summary, in the order support staff read them."""
     return {

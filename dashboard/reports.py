@@ -18,6 +18,7 @@ from django.utils import timezone
 from calls_app import outcomes as call_outcomes
 from calls_app.filters import CallResultFilter
 from calls_app.models import CallResult
+from integrations.display import NO_VALUE, duration_text
 from integrations.filtering import admin_changelist_url, filter_params, query_string, with_params
 from sessions_app import outcomes as session_outcomes
 from sessions_app.filters import ChatSessionFilter
@@ -28,7 +29,6 @@ DEFAULT_DAYS = 7
 CALL_PARAMETERS = ("date_from", "date_to", "workflow_id", "robot_id")
 SESSION_PARAMETERS = (*CALL_PARAMETERS, "channel")
 BLANK_LABEL = "(none)"
-NO_VALUE = "\N{EN DASH}"  # an average or rate of nothing
 
 
 @dataclass(frozen=True)
@@ -155,14 +155,6 @@ def share(part: int, whole: int) -> float | None:
 
 def percent_text(ratio: float | None) -> str:
     return NO_VALUE if ratio is None else f"{ratio * 100:.1f}%"
-
-
-def duration_text(seconds: float | None) -> str:
-    if seconds is None:
-        return NO_VALUE
-    seconds = round(seconds)
-    minutes, seconds = divmod(seconds, 60)
-    return f"{minutes}m {seconds:02d}s" if minutes else f"{seconds}s"
 
 
 def number_text(value: float | None, digits: int = 1) -> str:
@@ -346,7 +338,7 @@ def calls_section(filterset: CallResultFilter, export_url: Callable[[str], str])
         ),
         Cell(
             summary["average_talk_seconds"],
-            duration_text(summary["average_talk_seconds"]),
+            duration_text(summary["average_talk_seconds"], unknown=NO_VALUE),
             answered_url,
         ),
         Cell(summary["average_rounds"], number_text(summary["average_rounds"]), answered_url),
@@ -396,7 +388,7 @@ def sessions_section(filterset: ChatSessionFilter, export_url: Callable[[str], s
         ),
         Cell(
             summary["average_duration_seconds"],
-            duration_text(summary["average_duration_seconds"]),
+            duration_text(summary["average_duration_seconds"], unknown=NO_VALUE),
             links(),
         ),
     ]

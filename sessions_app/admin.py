@@ -15,6 +15,7 @@ from integrations.admin_mixins import (
     CsvExportAdminMixin,
     parameter_list_filter,
 )
+from integrations.display import duration_text
 from integrations.privacy import can_view_contact_details
 
 from . import rendering
@@ -106,7 +107,7 @@ class ChatSessionAdmin(ContactDetailsAdminMixin, CsvExportAdminMixin, admin.Mode
 
     @admin.display(description="duration", ordering="duration_seconds")
     def duration(self, session: ChatSession) -> str:
-        return rendering.duration_text(session.duration_seconds)
+        return duration_text(session.duration_seconds)
 
     def conversation_context(self, request, session: ChatSession) -> dict:
         """What the change page shows below the fields, contacts masked as the fields are."""

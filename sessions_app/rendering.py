@@ -366,16 +366,3 @@ def key_values(mapping: Any) -> list[tuple[str, str]]:
     if not isinstance(mapping, dict):
         return [] if mapping in (None, "") else [("", _text(mapping))]
     return [(_text(key), _text(value)) for key, value in mapping.items()]
-
-
-def duration_text(seconds: int | None) -> str:
-    """``9 s``, ``2 min 5 s``, ``1 h 2 min``: how long a conversation lasted, at a glance."""
-    if seconds is None:
-        return ""
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        return f"{hours} h {minutes} min"
-    if minutes:
-        return f"{minutes} min {secs} s"
-    return f"{secs} s"

@@ -2,8 +2,9 @@
 
 import pytest
 
+from integrations.display import duration_text
 from sessions_app.models import ChatMessage
-from sessions_app.rendering import content_view, duration_text, key_values, safe_url, transcript
+from sessions_app.rendering import content_view, key_values, safe_url, transcript
 
 
 @pytest.mark.parametrize(
