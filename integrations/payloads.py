@@ -14,6 +14,12 @@ from typing import Any
 
 _MISSING = object()
 
+# The years a time read from a payload may fall in, inclusive. AI Rudder's notifications are about
+# conversations and calls of the present: a time outside these years is a wrong value, and one
+# near Python's limits (``0001-01-01T00:00:00+14:00``) cannot even be converted to UTC, which
+# every list, export and API answer that shows it would need.
+FIRST_YEAR, LAST_YEAR = 1970, 2100
+
 
 class PayloadError(ValueError):
     """A field that cannot be read; ``field`` is its path in the payload."""
@@ -28,6 +34,12 @@ def _type_name(value: Any) -> str:
     return {dict: "an object", list: "an array", bool: "a boolean", str: "a string"}.get(
         type(value), "a number" if isinstance(value, int | float) else type(value).__name__
     )
+
+
+def _shown(value: Any, limit: int = 60) -> str:
+    """``value``'s repr for an error message, cut short: a message must not carry a huge value."""
+    shown = repr(value)
+    return shown if len(shown) <= limit else f"{shown[: limit - 5]}…({len(shown)} chars)"
 
 
 class Payload:
@@ -112,30 +124,53 @@ class Payload:
         for index, item in enumerate(self.array(key, required=required)):
             yield Payload(item, f"{self.field(key)}[{index}]")
 
+    def _in_range(self, key: str, value: dt.datetime, shown: str) -> dt.datetime:
+        """``value`` (aware) if it is in UTC a time of the years ``FIRST_YEAR`` to ``LAST_YEAR``."""
+        try:
+            utc = value.astimezone(dt.UTC)
+        except (OverflowError, ValueError):
+            utc = None
+        if utc is None or not FIRST_YEAR <= utc.year <= LAST_YEAR:
+            raise PayloadError(
+                self.field(key), f"{shown} is not a time between {FIRST_YEAR} and {LAST_YEAR}"
+            )
+        return value
+
     def unix_time(self, key: str, *, required: bool = False) -> dt.datetime | None:
+        """Unix seconds (not milliseconds), in the years ``FIRST_YEAR`` to ``LAST_YEAR``."""
         value = self.integer(key, required=required)
         if value is None:
             return None
         try:
-            return dt.datetime.fromtimestamp(value, tz=dt.UTC)
+            parsed = dt.datetime.fromtimestamp(value, tz=dt.UTC)
         except (OverflowError, OSError, ValueError) as exc:
-            raise PayloadError(self.field(key), f"{value} is not a Unix time") from exc
+            raise PayloadError(
+                self.field(key), f"{value} is not a Unix time between {FIRST_YEAR} and {LAST_YEAR}"
+            ) from exc
+        return self._in_range(key, parsed, str(value))
 
     def iso_datetime(self, key: str, *, required: bool = False) -> dt.datetime | None:
-        """An ISO 8601 time; one without an offset is taken as UTC, as AI Rudder documents."""
+        """An ISO 8601 time; one without an offset is taken as UTC, as AI Rudder documents.
+
+        In UTC it must fall in the years ``FIRST_YEAR`` to ``LAST_YEAR``.
+        """
         value = self.text(key, required=required)
         if not value:
             return None
         try:
             parsed = dt.datetime.fromisoformat(value)
         except ValueError as exc:
-            raise PayloadError(self.field(key), f"{value!r} is not an ISO 8601 time") from exc
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+            raise PayloadError(self.field(key), f"{_shown(value)} is not an ISO 8601 time") from exc
+        parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+        return self._in_range(key, parsed, repr(value))
 
     def local_datetime(
         self, key: str, tz: zoneinfo.ZoneInfo, *, required: bool = False
     ) -> dt.datetime | None:
-        """A naive ``YYYY-MM-DD HH:MM:SS`` local time of the account, made aware in ``tz``."""
+        """A naive ``YYYY-MM-DD HH:MM:SS`` local time of the account, made aware in ``tz``.
+
+        In UTC it must fall in the years ``FIRST_YEAR`` to ``LAST_YEAR``.
+        """
         value = self.text(key, required=required)
         if not value:
             return None
@@ -143,9 +178,9 @@ class Payload:
             parsed = dt.datetime.strptime(value.strip(), "%Y-%m-%d %H:%M:%S")
         except ValueError as exc:
             raise PayloadError(
-                self.field(key), f"{value!r} is not a time of the form YYYY-MM-DD HH:MM:SS"
+                self.field(key), f"{_shown(value)} is not a time of the form YYYY-MM-DD HH:MM:SS"
             ) from exc
-        return parsed.replace(tzinfo=tz)
+        return self._in_range(key, parsed.replace(tzinfo=tz), repr(value))
 
     def date(self, key: str) -> dt.date | None:
         value = self.text(key)
