@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from . import kinds
 from .models import WebhookEndpoint, WebhookEvent, Workflow
-from .services import webhook_event_process
+from .services import webhook_endpoint_rotate_secret, webhook_event_process
 
 PROCESS_PERMISSION = "integrations.process_webhookevent"
 
@@ -36,12 +36,37 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
     list_display = ["name", "timezone", "is_active", "signed", "created_at"]
     list_filter = ["is_active"]
     search_fields = ["name"]
-    fields = ["name", "timezone", "signing_secret", "is_active", "created_at"]
-    readonly_fields = ["created_at"]
+    fields = [
+        "name",
+        "timezone",
+        "signing_secret",
+        "previous_secret_expires_at",
+        "is_active",
+        "created_at",
+    ]
+    readonly_fields = ["previous_secret_expires_at", "created_at"]
+    actions = ["rotate_signing_secret"]
 
     @admin.display(description="signed", boolean=True)
     def signed(self, endpoint: WebhookEndpoint) -> bool:
         return bool(endpoint.signing_secret)
+
+    @admin.action(
+        description="Rotate the signing secret (the old one stays valid for 24 hours)",
+        permissions=["change"],
+    )
+    def rotate_signing_secret(self, request, queryset):
+        for endpoint in queryset:
+            secret = webhook_endpoint_rotate_secret(endpoint=endpoint)
+            self.message_user(
+                request,
+                f"{endpoint.name}: new signing secret {secret} — enter it in AI Rudder; the "
+                "previous one is accepted until "
+                f"{endpoint.previous_secret_expires_at:%Y-%m-%d %H:%M %Z}."
+                if endpoint.previous_secret_expires_at
+                else f"{endpoint.name}: signing secret set to {secret}.",
+                messages.SUCCESS,
+            )
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         # The URLs are built from this request, so they carry the host the admin is reached at.

@@ -50,6 +50,14 @@ class WebhookEndpoint(models.Model):
         help_text="If set, chatbot notifications must carry a matching X-AIRudder-Sign header. "
         "If empty, the URL's token alone authenticates deliveries.",
     )
+    previous_signing_secret = models.CharField(
+        max_length=255,
+        blank=True,
+        editable=False,
+        help_text="The secret before the last rotation, accepted until it expires, so that "
+        "deliveries signed before AI Rudder's side is changed are not refused.",
+    )
+    previous_secret_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -62,6 +70,16 @@ class WebhookEndpoint(models.Model):
     def save(self, *args, **kwargs):
         self.token_sha256 = token_digest(self.token)
         super().save(*args, **kwargs)
+
+    def signing_secrets(self, now=None) -> list[str]:
+        """The secrets a signature may be made with now: the current one, and the previous one
+        until it expires."""
+        now = now or timezone.now()
+        secrets_ = [self.signing_secret] if self.signing_secret else []
+        expires = self.previous_secret_expires_at
+        if self.previous_signing_secret and expires and now < expires:
+            secrets_.append(self.previous_signing_secret)
+        return secrets_
 
     @property
     def tzinfo(self) -> zoneinfo.ZoneInfo:

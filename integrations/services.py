@@ -3,6 +3,7 @@
 import hashlib
 import json
 import logging
+import secrets
 import traceback
 import zoneinfo
 from dataclasses import dataclass
@@ -199,6 +200,26 @@ def webhook_events_purge(*, older_than: timedelta) -> int:
         status=WebhookEvent.Status.PROCESSED, received_at__lt=cutoff
     ).delete()
     return deleted
+
+
+def webhook_endpoint_rotate_secret(
+    *, endpoint: WebhookEndpoint, new_secret: str = "", overlap: timedelta = timedelta(hours=24)
+) -> str:
+    """Give ``endpoint`` a new signing secret; the current one stays valid for ``overlap``.
+
+    Rotation without downtime: deliveries signed with the old secret are accepted until AI
+    Rudder's side has the new one (or the overlap ends). Returns the new secret (generated when
+    none is given).
+    """
+    new_secret = new_secret or secrets.token_urlsafe(32)
+    if endpoint.signing_secret:
+        endpoint.previous_signing_secret = endpoint.signing_secret
+        endpoint.previous_secret_expires_at = timezone.now() + overlap
+    endpoint.signing_secret = new_secret
+    endpoint.save(
+        update_fields=["signing_secret", "previous_signing_secret", "previous_secret_expires_at"]
+    )
+    return new_secret
 
 
 def webhook_endpoint_create(*, name: str, timezone_name: str = "UTC", signing_secret: str = ""):

@@ -89,8 +89,10 @@ class WebhookView(APIView):
                 return _error(413, f"body larger than {limit} bytes")
             if self.kind.signed and endpoint.signing_secret:
                 signature = django_request.headers.get(SIGNATURE_HEADER, "")
-                secret = endpoint.signing_secret
-                if not signature_is_valid(secret=secret, body=body, signature=signature):
+                if not any(
+                    signature_is_valid(secret=secret, body=body, signature=signature)
+                    for secret in endpoint.signing_secrets()
+                ):
                     return _error(401, f"{SIGNATURE_HEADER} does not match the body")
             delivery = webhook_event_receive(
                 endpoint=endpoint,
