@@ -144,9 +144,28 @@ _CONTACT_TEXT = {
 }
 
 
+def _end_after_start(started_at: datetime | None, ended_at: datetime | None) -> datetime | None:
+    """The end, read in the account's zone so that it does not come before the start.
+
+    AI Rudder's naive local times are ambiguous for the hour that repeats when clocks go back: a
+    wall time in it is read as its first occurrence (PEP 495's ``fold=0``), and a wall time that
+    does not exist when clocks go forward as if they had not moved yet (so 02:30 on that night
+    in New York is 03:30 daylight time). A call from 01:59:30 to 01:00:40 on the night the
+    clocks go back ended in the second 01:00: its end is taken as the second occurrence whenever
+    the first would put it before the start.
+    """
+    if started_at is None or ended_at is None:
+        return ended_at
+    if ended_at.astimezone(UTC) < started_at.astimezone(UTC):
+        second = ended_at.replace(fold=1)
+        if second.astimezone(UTC) >= started_at.astimezone(UTC):
+            return second.astimezone(UTC)
+    return ended_at
+
+
 def _call_fields(call: Payload, callee: Payload, tz_name: str, tz: zoneinfo.ZoneInfo) -> dict:
     started_at = call.local_datetime("call_start_time", tz)
-    ended_at = call.local_datetime("call_end_time", tz)
+    ended_at = _end_after_start(started_at, call.local_datetime("call_end_time", tz))
     answered, talk_seconds = _talk(started_at, ended_at)
     fields = {column: call.text_for(key, CallResult, column) for column, key in _CALL_TEXT.items()}
     fields |= {
