@@ -36,8 +36,30 @@ def day_start(day: dt.date) -> dt.datetime:
     )
 
 
+class DayField(forms.DateField):
+    """A day whose midnight, and the next day's, exist as times in UTC (a query needs them).
+
+    ``9999-12-31`` has no next midnight and ``0001-01-01`` in a zone east of UTC starts before
+    year 1: they are errors of the parameter, not of the server.
+    """
+
+    def validate(self, value):
+        super().validate(value)
+        if value in self.empty_values:
+            return
+        try:
+            for day in (value, value + dt.timedelta(days=1)):
+                day_start(day).astimezone(dt.UTC)
+        except (OverflowError, ValueError):
+            raise forms.ValidationError(
+                "Enter a date between 0001-01-02 and 9999-12-30.", code="out_of_range"
+            ) from None
+
+
 class DayFilter(django_filters.DateFilter):
     """One end of an inclusive day range on a datetime field, read in the project's time zone."""
+
+    field_class = DayField
 
     def __init__(self, *args, bound: str, **kwargs):
         if bound not in ("from", "to"):
