@@ -48,15 +48,39 @@ def _error(status: int, message: str, **extra) -> Response:
     return Response({"error": message, **extra}, status=status)
 
 
+def _is_chunked(request) -> bool:
+    return "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
+
+
+def _read_upto(stream, size: int) -> bytes:
+    """At most ``size`` bytes of ``stream``, however few each ``read`` returns."""
+    parts, remaining = [], size
+    while remaining > 0:
+        part = stream.read(remaining)
+        if not part:
+            break
+        parts.append(part)
+        remaining -= len(part)
+    return b"".join(parts)
+
+
 def _read_body(request, limit: int) -> bytes | None:
-    """The body, or ``None`` when it is larger than ``limit``: declared sizes are refused unread."""
+    """The body, or ``None`` when it is larger than ``limit``: declared sizes are refused unread.
+
+    A chunked body declares no size, and Django reads a request without ``Content-Length`` as
+    empty: it is read from ``wsgi.input`` (which the WSGI server de-chunks), at most one byte past
+    the limit, so that a valid body is not lost and an oversized one is still refused.
+    """
     try:
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         declared = 0
     if declared > limit:
         return None
-    body = request.read(limit + 1)
+    if _is_chunked(request):
+        body = _read_upto(request.META["wsgi.input"], limit + 1)
+    else:
+        body = request.read(limit + 1)
     return None if len(body) > limit else body
 
 
