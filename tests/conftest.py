@@ -15,6 +15,9 @@ from sessions_app.kinds import CHATBOT_SESSION_END
 CHAT_EXAMPLE = CHATBOT_SESSION_END.example_payload
 CALL_EXAMPLE = CALL_RESULT.example_payload
 
+# The shared dataset's fixtures (``dataset``, ``manager``, ...), for every test module.
+pytest_plugins = ["tests.outcomes_dataset"]
+
 
 @pytest.fixture(autouse=True)
 def celery_in_process(request):
