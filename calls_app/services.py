@@ -6,6 +6,7 @@ import zoneinfo
 from datetime import UTC, datetime
 
 from django.db import transaction
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils import timezone
 
 from integrations.payloads import Payload, PayloadError
@@ -110,7 +111,7 @@ def _redials(call: Payload, tz: zoneinfo.ZoneInfo) -> list[Redial]:
         Redial(
             position=position,
             started_at=row.local_datetime("call_start_time", tz),
-            ring_time=row.integer("ring_time"),
+            ring_time=row.integer_for("ring_time", Redial),
             **{column: row.text_for(key, Redial, column) for column, key in _REDIAL_TEXT.items()},
         )
         for position, row in enumerate(call.objects("redial_call"))
@@ -167,6 +168,12 @@ def _call_fields(call: Payload, callee: Payload, tz_name: str, tz: zoneinfo.Zone
     started_at = call.local_datetime("call_start_time", tz)
     ended_at = _end_after_start(started_at, call.local_datetime("call_end_time", tz))
     answered, talk_seconds = _talk(started_at, ended_at)
+    limit = BaseDatabaseOperations.integer_field_ranges["PositiveIntegerField"][1]
+    if talk_seconds > limit:
+        raise PayloadError(
+            call.field("call_end_time"),
+            f"is {talk_seconds} seconds after call_start_time, more than {limit}",
+        )
     fields = {column: call.text_for(key, CallResult, column) for column, key in _CALL_TEXT.items()}
     fields |= {
         column: callee.text_for(key, CallResult, column) for column, key in _CONTACT_TEXT.items()
@@ -180,17 +187,17 @@ def _call_fields(call: Payload, callee: Payload, tz_name: str, tz: zoneinfo.Zone
         "due_date": callee.date("due_date"),
         "borrowed_amount": _amount(callee, "borrowed_amount"),
         "total_owing_amount": _amount(callee, "total_owing_amount"),
-        "contact": callee.data,
+        "contact": callee.kept(),
         "time_zone": tz_name,
         "started_at": started_at,
         "ended_at": ended_at,
         "answered": answered,
         "talk_seconds": talk_seconds,
-        "call_times": call.integer("call_times"),
-        "ring_time": call.integer("ring_time"),
+        "call_times": call.integer_for("call_times", CallResult),
+        "ring_time": call.integer_for("ring_time", CallResult),
         "multi_label": _object(call, "multi_label"),
         "ner_slots": _object(call, "ner_slots"),
-        "talk_round": call.integer("talk_round"),
+        "talk_round": call.integer_for("talk_round", CallResult),
     }
 
 

@@ -3,6 +3,8 @@
 import hashlib
 import json
 import logging
+import math
+import re
 import secrets
 import traceback
 import zoneinfo
@@ -32,14 +34,54 @@ class Delivery:
     body_error: str
 
 
+class _UnusableNumber(ValueError):
+    """A number JSON's grammar allows (or Python's parser accepts) that no field can hold."""
+
+
+# Longer integers are refused: Python's own limit (4300 digits) would raise an error naming no
+# position, and no column holds more than 20 digits anyway.
+MAX_INTEGER_DIGITS = 100
+
+
+def _parse_int(text: str) -> int:
+    digits = len(text.lstrip("-"))
+    if digits > MAX_INTEGER_DIGITS:
+        raise _UnusableNumber(f"an integer of {digits} digits (at most {MAX_INTEGER_DIGITS})")
+    return int(text)
+
+
+def _parse_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        shown = text if len(text) <= 30 else f"{text[:25]}…"
+        raise _UnusableNumber(f"the number {shown}, too large for a float")
+    return value
+
+
+def _parse_constant(name: str):
+    raise _UnusableNumber(f"{name}, which is not a JSON number")
+
+
 def webhook_body_parse(body: bytes) -> tuple[dict | None, str]:
-    """The body as a JSON object, or ``None`` and a sentence that says what is wrong with it."""
+    """The body as a JSON object, or ``None`` and a sentence that says what is wrong with it.
+
+    Besides invalid JSON, numbers that cannot be kept are refused: ``NaN`` and ``Infinity``
+    (which Python's parser accepts but JSON fields cannot store), floats that overflow to
+    infinity, and integers longer than ``MAX_INTEGER_DIGITS`` digits.
+    """
     try:
-        data = json.loads(body.decode("utf-8"))
+        data = json.loads(
+            body.decode("utf-8"),
+            parse_int=_parse_int,
+            parse_float=_parse_float,
+            parse_constant=_parse_constant,
+        )
     except UnicodeDecodeError as exc:
         return None, f"body is not UTF-8 text (byte {exc.start})"
     except json.JSONDecodeError as exc:
         return None, f"body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+    except _UnusableNumber as exc:
+        return None, f"body is not usable JSON: it contains {exc}"
     except RecursionError:
         return None, "body is not usable JSON: nested too deeply"
     if not isinstance(data, dict):
@@ -47,10 +89,26 @@ def webhook_body_parse(body: bytes) -> tuple[dict | None, str]:
     return data, ""
 
 
+def _storable(key: object) -> bool:
+    return isinstance(key, str) and 0 < len(key) <= 200 and not _UNSTORABLE.search(key)
+
+
+# A NUL is refused by PostgreSQL in any text; a lone surrogate cannot be encoded as UTF-8.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
 def webhook_dedup_key(*, kind: str, payload: dict | None, body: bytes) -> str:
-    """The key AI Rudder's retries share; the body's digest when the payload has no usable id."""
-    key = kinds.get(kind).dedup_key(payload) if payload is not None else ""
-    if not key or len(key) > 200:
+    """The key AI Rudder's retries share; the body's digest when the payload has no usable id.
+
+    This never raises: the delivery is stored before anything else, whatever its payload holds.
+    A key that could not be stored (too long, a NUL, a lone surrogate) gives way to the digest.
+    """
+    try:
+        key = kinds.get(kind).dedup_key(payload) if payload is not None else ""
+    except Exception:
+        logger.exception("The dedup key of a %s delivery could not be read", kind)
+        key = ""
+    if not _storable(key):
         return "sha256:" + hashlib.sha256(body).hexdigest()
     return key
 

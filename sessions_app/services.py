@@ -1,8 +1,9 @@
 """Recording chatbot session-end notifications as chat sessions and their messages."""
 
 from django.db import transaction
+from django.db.backends.base.operations import BaseDatabaseOperations
 
-from integrations.payloads import Payload
+from integrations.payloads import Payload, PayloadError
 from integrations.phones import phone_key
 from integrations.workflows import workflow_record
 
@@ -15,6 +16,7 @@ TAKE_OVER = "conversation.take_over"
 def _message(item: Payload, position: int) -> ChatMessage:
     content = item.child("content")
     reply = item.mapping("reply") or None
+    content.kept()
     return ChatMessage(
         position=position,
         msg_id=item.text_for("msg_id", ChatMessage),
@@ -26,6 +28,20 @@ def _message(item: Payload, position: int) -> ChatMessage:
         text=content_plain_text(content.data),
         reply=reply,
     )
+
+
+def _duration(data: Payload, started_at, ended_at) -> int | None:
+    """Seconds from start to end (0 if the end comes first), if the column can hold them."""
+    if not (started_at and ended_at):
+        return None
+    seconds = max(int((ended_at - started_at).total_seconds()), 0)
+    limit = BaseDatabaseOperations.integer_field_ranges["PositiveIntegerField"][1]
+    if seconds > limit:
+        raise PayloadError(
+            data.field("session_end_time"),
+            f"is {seconds} seconds after session_start_time, more than {limit}",
+        )
+    return seconds
 
 
 def _handed_over(end_reason: str, messages: list[ChatMessage]) -> bool:
@@ -71,16 +87,12 @@ def chat_session_record(*, payload: dict, event_id: int | None = None) -> ChatSe
         "ended_at": ended_at,
         "end_reason": end_reason,
         "intention": data.text_for("intention", ChatSession),
-        "talk_round": data.integer("talk_round"),
+        "talk_round": data.integer_for("talk_round", ChatSession),
         "ner_slots": data.mapping("ner_slots"),
         "event_label": data.mapping("event_label"),
         "variables": data.mapping("variables"),
         "notified_at": notified_at,
-        "duration_seconds": (
-            max(int((ended_at - started_at).total_seconds()), 0)
-            if started_at and ended_at
-            else None
-        ),
+        "duration_seconds": _duration(data, started_at, ended_at),
         "message_count": len(messages),
         "handed_over": _handed_over(end_reason, messages),
         "event_id": event_id,

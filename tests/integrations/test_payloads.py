@@ -83,3 +83,91 @@ class TestTimes:
         message = _error(lambda: Payload({"t": "x" * 100_000}).iso_datetime("t"))
 
         assert len(message) < 200
+
+
+class TestIntegers:
+    @pytest.mark.parametrize("value", ["--1", "-", "1-", "1.5", "²", "0x10", "1e3", [1], {}])
+    def test_what_is_not_an_integer_names_the_field(self, value):
+        assert _error(lambda: Payload({"n": value}).integer("n")).startswith("n: ")
+
+    @pytest.mark.parametrize(
+        ("value", "expected"), [("12", 12), (" -12 ", -12), (3.0, 3), (-(2**63), -(2**63))]
+    )
+    def test_integers_are_read(self, value, expected):
+        assert Payload({"n": value}).integer("n") == expected
+
+    @pytest.mark.parametrize("value", [2**63, -(2**63) - 1, "9" * 25, "9" * 5000, 1e300])
+    def test_beyond_64_bits_names_the_field(self, value):
+        assert _error(lambda: Payload({"n": value}).integer("n")).startswith("n: ")
+
+    def test_the_column_gives_the_range(self):
+        from sessions_app.models import ChatSession
+
+        data = Payload({"talk_round": 2**31})
+
+        message = _error(lambda: data.integer_for("talk_round", ChatSession))
+
+        assert message == "talk_round: 2147483648 is not an integer from -2147483648 to 2147483647"
+        assert (
+            Payload({"talk_round": 2**31 - 1}).integer_for("talk_round", ChatSession) == 2**31 - 1
+        )
+
+
+class TestUnstorableText:
+    @pytest.mark.parametrize(("value", "problem"), [("a\x00b", "NUL"), ("a\ud800", "surrogate")])
+    def test_text_names_the_field(self, value, problem):
+        message = _error(lambda: Payload({"call_id": value}).text("call_id"))
+
+        assert message.startswith("call_id: contains a")
+        assert problem in message
+
+    def test_a_surrogate_pair_is_text(self):
+        assert Payload({"t": "\U0001f449"}).text("t") == "👉"
+
+    @pytest.mark.parametrize(
+        ("value", "path"),
+        [
+            ({"slot": "a\x00"}, "ner_slots.slot"),
+            ({"a": [{"b": "\ud800"}]}, "ner_slots.a[0].b"),
+            ({"bad key": {"x": ["ok", "\x00"]}}, "ner_slots['bad key'].x[1]"),
+            ({"k\x00": 1}, "ner_slots['k\\x00']"),
+            ({"f": float("nan")}, "ner_slots.f"),
+            ({"f": [float("inf")]}, "ner_slots.f[0]"),
+        ],
+    )
+    def test_objects_kept_as_they_came_name_the_value(self, value, path):
+        message = _error(lambda: Payload({"ner_slots": value}).mapping("ner_slots"))
+
+        assert message.startswith(f"{path}: ")
+
+    def test_arrays_kept_as_they_came_name_the_value(self):
+        data = Payload({"callee": {"extra": [{"Content": "\x00"}]}}).child("callee")
+
+        assert _error(lambda: data.array("extra")).startswith("callee.extra[0].Content: ")
+
+    def test_a_whole_object_kept_is_checked(self):
+        data = next(Payload({"messages": [{"content": {"a": {"b": "\x00"}}}]}).objects("messages"))
+
+        assert _error(lambda: data.child("content").kept()).startswith("messages[0].content.a.b: ")
+
+    def test_an_object_read_field_by_field_is_not_refused_for_a_field_not_read(self):
+        call = Payload({"call": {"unused": "\x00", "call_id": "c1"}}).child("call")
+
+        assert call.text("call_id") == "c1"
+
+    def test_nesting_deeper_than_the_limit_names_the_field_without_recursion(self):
+        value = []
+        for _ in range(5000):
+            value = [value]
+
+        message = _error(lambda: Payload({"extra": value}).array("extra"))
+
+        assert message.startswith("extra[0]")
+        assert message.endswith("is nested deeper than 32 levels")
+
+    def test_nesting_within_the_limit_is_kept(self):
+        value = {"a": "ok"}
+        for _ in range(30):
+            value = {"a": value}
+
+        assert Payload({"v": value}).mapping("v") == value
