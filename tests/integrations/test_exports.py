@@ -5,6 +5,7 @@ import types
 from decimal import Decimal
 
 import pytest
+from django.db.models.sql import compiler
 from django.http import StreamingHttpResponse
 
 from calls_app.exports import CALL_RESULTS_CSV
@@ -12,11 +13,7 @@ from calls_app.models import CallResult
 from integrations import exports
 from integrations.exports import Column, cell, csv_lines
 from integrations.privacy import mask_phone
-from tests import outcomes_dataset
 from tests.outcomes_dataset import FULL_NUMBER
-
-# The shared dataset's fixtures (tests/outcomes_dataset.py).
-dataset = outcomes_dataset.dataset
 
 
 @pytest.mark.parametrize(
@@ -62,12 +59,36 @@ def test_lines_are_produced_one_at_a_time_with_masked_columns():
 
 
 def test_a_queryset_is_read_in_chunks_and_streamed(dataset, monkeypatch, django_assert_num_queries):
+    """The first lines leave before the last rows are fetched: the rows are never all in memory."""
+    events = []
+    fetch_batches = compiler.cursor_iter
+
+    def recorded_batches(*args, **kwargs):
+        for batch in fetch_batches(*args, **kwargs):
+            events.append(("fetched", len(batch)))
+            yield batch
+
+    monkeypatch.setattr(compiler, "cursor_iter", recorded_batches)
     monkeypatch.setattr(exports, "CHUNK_SIZE", 5)
     response = CALL_RESULTS_CSV.response(CallResult.objects.order_by("call_id"), reveal=True)
     assert isinstance(response, StreamingHttpResponse)
     assert response["Content-Disposition"].startswith('attachment; filename="calls-')
+    lines = []
     with django_assert_num_queries(1):  # one query, however many chunks, workflows joined
-        text = b"".join(response.streaming_content).decode("utf-8-sig")
+        for line in response.streaming_content:
+            events.append(("line",))
+            lines.append(line)
+    # The header, then 14 rows fetched 5 at a time, each batch written out before the next.
+    assert events == [
+        ("line",),
+        ("fetched", 5),
+        *[("line",)] * 5,
+        ("fetched", 5),
+        *[("line",)] * 5,
+        ("fetched", 4),
+        *[("line",)] * 4,
+    ]
+    text = b"".join(lines).decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
     assert [row["call_id"] for row in rows] == [f"call-{n:03d}" for n in range(1, 15)]
     assert rows[0]["workflow_name"] == "Collections"
