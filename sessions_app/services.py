@@ -13,21 +13,25 @@ from .models import ChatMessage, ChatSession
 TAKE_OVER = "conversation.take_over"
 
 
-def _message(item: Payload, position: int) -> ChatMessage:
+def _message(item: Payload, position: int) -> tuple[ChatMessage, str]:
+    """The message, and the ``msg_id`` of the message it replies to (``""`` if none)."""
     content = item.child("content")
+    content_type = content.text_for("type", ChatMessage, "content_type")
+    if content_type == "system":
+        content.child("system")  # read by _handed_over: an object (or absent)
     reply = item.mapping("reply") or None
-    content.kept()
-    return ChatMessage(
+    message = ChatMessage(
         position=position,
         msg_id=item.text_for("msg_id", ChatMessage),
         sender_type=item.text_for("sender_type", ChatMessage),
         sent_at=item.unix_time("timestamp"),
         status=item.text_for("status", ChatMessage),
-        content_type=content.text_for("type", ChatMessage, "content_type"),
-        content=content.data,
+        content_type=content_type,
+        content=content.kept(),
         text=content_plain_text(content.data),
         reply=reply,
     )
+    return message, item.child("reply").text("msg_id")
 
 
 def _duration(data: Payload, started_at, ended_at) -> int | None:
@@ -67,7 +71,8 @@ def chat_session_record(*, payload: dict, event_id: int | None = None) -> ChatSe
     data = Payload(payload)
     call_id = data.text_for("call_id", ChatSession, required=True)
     notified_at = data.unix_time("timestamp", required=True)
-    messages = [_message(item, position) for position, item in enumerate(data.objects("messages"))]
+    read = [_message(item, position) for position, item in enumerate(data.objects("messages"))]
+    messages = [message for message, _ in read]
     callee = data.text_for("callee", ChatSession)
     started_at = data.iso_datetime("session_start_time")
     ended_at = data.iso_datetime("session_end_time")
@@ -108,18 +113,20 @@ def chat_session_record(*, payload: dict, event_id: int | None = None) -> ChatSe
             setattr(session, name, value)
         session.save()
         session.messages.all().delete()
-    _messages_save(session, messages)
+    _messages_save(session, read)
     return session
 
 
-def _messages_save(session: ChatSession, messages: list[ChatMessage]) -> None:
+def _messages_save(session: ChatSession, read: list[tuple[ChatMessage, str]]) -> None:
+    """Save the messages, then link each reply to the message it quotes, if it is among them."""
+    messages = [message for message, _ in read]
     for message in messages:
         message.session = session
     ChatMessage.objects.bulk_create(messages)
     by_msg_id = {m.msg_id: m for m in messages if m.msg_id and m.pk}
     quoting = []
-    for message in messages:
-        target = by_msg_id.get((message.reply or {}).get("msg_id"))
+    for message, reply_msg_id in read:
+        target = by_msg_id.get(reply_msg_id) if reply_msg_id else None
         if target is not None and target is not message:
             message.reply_to = target
             quoting.append(message)

@@ -171,3 +171,44 @@ def test_same_unstorable_id_twice_is_one_event(deliver, chat_payload):
     event = WebhookEvent.objects.get()
     assert event.dedup_key.startswith("sha256:")
     assert event.delivery_count == 2
+
+
+# --- Shapes the chat session's own reading relied on ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "field"),
+    [
+        # message 0 is a system message ("conversation.start"), message 2 replies to message 1
+        (
+            ["messages", 0, "content", "system"],
+            "conversation.take_over",
+            "messages[0].content.system",
+        ),
+        (
+            ["messages", 0, "content", "system"],
+            ["conversation.take_over"],
+            "messages[0].content.system",
+        ),
+        (["messages", 0, "content", "system"], 7, "messages[0].content.system"),
+        (["messages", 2, "reply", "msg_id"], ["05b1de12037"], "messages[2].reply.msg_id"),
+        (["messages", 2, "reply", "msg_id"], {"id": 1}, "messages[2].reply.msg_id"),
+    ],
+)
+def test_chat_shape_that_named_no_field_now_names_it(deliver, chat_payload, path, value, field):
+    _set(chat_payload, path, value)
+
+    assert deliver(CHAT, chat_payload, HTTP_X_AIRUDDER_SIGN="").status_code == 200
+
+    _failed_event(field)
+    assert not ChatSession.objects.exists()
+
+
+def test_a_numeric_reply_msg_id_links_the_quoted_message(deliver, chat_payload):
+    chat_payload["messages"][1]["msg_id"] = 12345
+    chat_payload["messages"][2]["reply"]["msg_id"] = 12345
+
+    deliver(CHAT, chat_payload, HTTP_X_AIRUDDER_SIGN="")
+
+    reply = ChatSession.objects.get().messages.get(position=2)
+    assert reply.reply_to.msg_id == "12345"
