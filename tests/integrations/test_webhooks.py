@@ -1,11 +1,15 @@
 """The answers of the chatbot session-end webhook, over HTTP."""
 
+import io
 import json
 
 import pytest
 from django.db import OperationalError, connection
-from django.test import override_settings
+from django.test import RequestFactory, override_settings
+from django.urls import resolve, reverse
 
+from calls_app.kinds import CALL_RESULT
+from integrations import kinds
 from integrations.models import WebhookEvent
 from integrations.signing import signature_compute
 from sessions_app.kinds import CHATBOT_SESSION_END
@@ -111,6 +115,40 @@ def test_body_over_the_limit_is_413_and_stores_nothing(deliver, chat_payload):
 
     assert response.status_code == 413
     assert "1024" in response.json()["error"]
+    assert not WebhookEvent.objects.exists()
+
+
+class UnreadableInput(io.BytesIO):
+    """A ``wsgi.input`` that records any read: a body declared too large must not be read."""
+
+    def __init__(self, body: bytes):
+        super().__init__(body)
+        self.reads = 0
+
+    def read(self, *args):
+        self.reads += 1
+        return super().read(*args)
+
+    def readline(self, *args):
+        self.reads += 1
+        return super().readline(*args)
+
+
+@pytest.mark.parametrize("kind", [CHAT, CALL_RESULT.slug])
+@override_settings(AIRUDDER_MAX_BODY_BYTES=1024)
+def test_body_declared_over_the_limit_is_413_unread(endpoint, kind):
+    url = reverse(kinds.get(kind).url_name, kwargs={"token": endpoint.token})
+    body = b"{" + b" " * 2000 + b"}"
+    stream = UnreadableInput(body)
+    request = RequestFactory().generic(
+        "POST", url, data=body, content_type="application/json", **{"wsgi.input": stream}
+    )
+    assert request.META["CONTENT_LENGTH"] == str(len(body))
+
+    response = resolve(url).func(request, **resolve(url).kwargs)
+
+    assert response.status_code == 413
+    assert stream.reads == 0
     assert not WebhookEvent.objects.exists()
 
 
