@@ -1,27 +1,19 @@
 """Call results for support staff: a filterable list, each call read as a dialogue, and a
 customer's history across calls and chat sessions.
 
-Records come only from AI Rudder's pushes, so nobody adds or edits them here, superusers
-included; deleting stays a matter of permissions. Customer numbers and names are masked for
-staff without ``integrations.view_contact_details`` (searching by them still works), and the list
-takes the dashboard's filter parameters and exports as CSV (``integrations.admin_mixins``).
+Read-only, as every record AI Rudder pushes (``integrations.admin_mixins.RecordAdmin``).
+Customer numbers and names are masked for staff without ``integrations.view_contact_details``
+(searching by them still works), and the list takes the dashboard's filter parameters and exports
+as CSV.
 """
 
-import re
-
 from django.contrib import admin
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from integrations.admin_mixins import (
-    ContactDetailsAdminMixin,
-    CsvExportAdminMixin,
-    parameter_list_filter,
-)
+from integrations.admin_mixins import RecordAdmin, parameter_list_filter
 from integrations.display import duration_text
-from integrations.phones import phone_key
 from integrations.privacy import can_view_contact_details
 
 from . import rendering
@@ -29,12 +21,9 @@ from .exports import CALL_RESULTS_CSV
 from .filters import CallResultFilter, CallResultListFilter
 from .models import CallResult
 
-# A search term that is a phone number, however it is spaced (AI Rudder masks digits with x).
-_PHONE_TERM = re.compile(r"^\+?[\d\sx\-().]{4,}$")
-
 
 @admin.register(CallResult)
-class CallResultAdmin(ContactDetailsAdminMixin, CsvExportAdminMixin, admin.ModelAdmin):
+class CallResultAdmin(RecordAdmin):
     list_display = [
         "started",
         "callee_name",
@@ -62,9 +51,7 @@ class CallResultAdmin(ContactDetailsAdminMixin, CsvExportAdminMixin, admin.Model
     ]
     search_fields = ["call_id", "case_id", "callee_number", "contact_number", "callee_name"]
     search_help_text = "Call id, case id, customer number (dialled or uploaded) or name."
-    list_select_related = ["workflow"]
     date_hierarchy = "started_at"
-    show_full_result_count = False
     fieldsets = [
         (
             None,
@@ -100,28 +87,9 @@ class CallResultAdmin(ContactDetailsAdminMixin, CsvExportAdminMixin, admin.Model
     contact_phone_fields = ("callee_number", "contact_number")
     contact_name_fields = ("callee_name",)
     csv_export = CALL_RESULTS_CSV
-    actions = ["export_csv"]
-    change_list_template = "admin/integrations/change_list_export.html"
 
     class Media:
         css = {"all": ["calls_app/call.css"]}
-
-    # --- read-only ------------------------------------------------------------------------
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def get_search_results(self, request, queryset, search_term):
-        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        term = search_term.strip()
-        if _PHONE_TERM.match(term) and (key := phone_key(term)):
-            results |= queryset.filter(
-                Q(callee_number_key__contains=key) | Q(contact_number_key__contains=key)
-            )
-        return results, may_have_duplicates
 
     # --- columns ----------------------------------------------------------------------------
 

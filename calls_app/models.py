@@ -3,6 +3,8 @@ from datetime import datetime
 
 from django.db import models
 
+from integrations.fields import phone_key_field, webhook_event_field
+
 
 class CallResult(models.Model):
     """One voicebot call, as the API nodes of its workflow pushed it.
@@ -25,9 +27,7 @@ class CallResult(models.Model):
         db_index=True,
         help_text="The number dialled last (a contact can have several).",
     )
-    callee_number_key = models.CharField(
-        max_length=64, blank=True, db_index=True, editable=False, help_text="For matching."
-    )
+    callee_number_key = phone_key_field()
     caller_number = models.CharField(max_length=64, blank=True)
 
     # The contact as uploaded to AI Rudder.
@@ -41,9 +41,7 @@ class CallResult(models.Model):
         db_index=True,
         help_text="The contact's number as uploaded.",
     )
-    contact_number_key = models.CharField(
-        max_length=64, blank=True, db_index=True, editable=False, help_text="For matching."
-    )
+    contact_number_key = phone_key_field()
     platform_name = models.CharField("platform", max_length=128, blank=True)
     extra_a = models.TextField(blank=True)
     extra_b = models.TextField(blank=True)
@@ -87,14 +85,11 @@ class CallResult(models.Model):
     last_pushed_at = models.DateTimeField(
         help_text="When the push that gave these fields arrived; an older push does not override."
     )
-    event = models.ForeignKey(
-        "integrations.WebhookEvent",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="call_results",
-    )
+    event = webhook_event_field(related_name="call_results")
     updated_at = models.DateTimeField(auto_now=True)
+
+    # The phone keys a customer's number is matched on (``integrations.phones``).
+    PHONE_KEY_FIELDS = ("callee_number_key", "contact_number_key")
 
     class Meta:
         ordering = ["-started_at", "-id"]
@@ -191,13 +186,7 @@ class NodePush(models.Model):
     node_name = models.CharField(max_length=255, blank=True)
     custom_attribute = models.JSONField(default=dict, blank=True)
     received_at = models.DateTimeField()
-    event = models.ForeignKey(
-        "integrations.WebhookEvent",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="node_pushes",
-    )
+    event = webhook_event_field(related_name="node_pushes")
 
     class Meta:
         ordering = ["call", "received_at", "id"]

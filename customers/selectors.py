@@ -6,7 +6,7 @@ from datetime import datetime
 from django.db.models import F, Q
 
 from calls_app.models import CallResult
-from integrations.phones import phone_key
+from integrations.phones import phone_key, phone_match
 from sessions_app.models import ChatSession
 
 HISTORY_LIMIT = 200
@@ -30,7 +30,7 @@ class HistoryRow:
 def _call_rows(*, key: str, case_id: str, limit: int) -> list[HistoryRow]:
     match = Q()
     if key:
-        match |= Q(callee_number_key=key) | Q(contact_number_key=key)
+        match |= phone_match(key, CallResult.PHONE_KEY_FIELDS)
     if case_id:
         match |= Q(case_id=case_id)
     calls = CallResult.objects.filter(match).select_related("workflow")
@@ -56,7 +56,7 @@ def _call_rows(*, key: str, case_id: str, limit: int) -> list[HistoryRow]:
 
 def _chat_session_rows(*, key: str, limit: int) -> list[HistoryRow]:
     sessions = (
-        ChatSession.objects.filter(callee_key=key)
+        ChatSession.objects.filter(phone_match(key, ChatSession.PHONE_KEY_FIELDS))
         .select_related("workflow")
         .order_by(F("started_at").desc(nulls_last=True), "-pk")
     )

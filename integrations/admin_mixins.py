@@ -9,7 +9,9 @@
 - ``ContactDetailsAdminMixin``: masks customer numbers and names in the list and on the change
   page for users without ``integrations.view_contact_details``;
 - ``CsvExportAdminMixin``: an "Export as CSV" action for the selected rows and an export URL for
-  the whole filtered list, both streamed and masked like the list.
+  the whole filtered list, both streamed and masked like the list;
+- ``PhoneSearchAdminMixin``: the search box finds numbers however they are written;
+- ``RecordAdmin``: all of the above for records AI Rudder pushes, read-only.
 """
 
 from django.contrib import admin
@@ -21,6 +23,7 @@ from django.utils.text import capfirst
 
 from .exports import CsvExport
 from .filtering import BLANK
+from .phones import is_phone_term, phone_match
 from .privacy import can_view_contact_details, mask_name, mask_phone
 
 EXPORT_PERMISSION = "integrations.export_csv"
@@ -242,3 +245,43 @@ class CsvExportAdminMixin:
             **(extra_context or {}),
         }
         return super().changelist_view(request, extra_context=extra_context)
+
+
+class PhoneSearchAdminMixin:
+    """The search box also finds the model's ``PHONE_KEY_FIELDS`` by phone key.
+
+    ``+62 812-3456`` finds ``628123456`` and any number containing it, so staff can paste a number
+    as they got it; masked staff can search by the number they were told.
+    """
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if is_phone_term(search_term):
+            keys = self.model.PHONE_KEY_FIELDS
+            results |= queryset.filter(phone_match(search_term, keys, partial=True))
+        return results, may_have_duplicates
+
+
+class RecordAdmin(
+    ContactDetailsAdminMixin, CsvExportAdminMixin, PhoneSearchAdminMixin, admin.ModelAdmin
+):
+    """The admin of a kind of record AI Rudder pushes (calls, chat sessions).
+
+    Records come only from AI Rudder, so nobody adds or edits them here, superusers included;
+    deleting stays a matter of permissions. The list exports as CSV and its pages share the
+    records' stylesheet (a subclass's ``Media`` adds its own).
+    """
+
+    list_select_related = ["workflow"]
+    show_full_result_count = False
+    actions = ["export_csv"]
+    change_list_template = "admin/integrations/change_list_export.html"
+
+    class Media:
+        css = {"all": ["integrations/records.css"]}
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -148,16 +148,6 @@ class BooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanField
 
 
-def phone_candidates(value: str) -> list[str]:
-    """A full number as typed, and with the ``+`` that a hand-typed URL turns into a space."""
-    number = value.strip()
-    if not number:
-        return []
-    if number.startswith("+"):
-        return [number]
-    return [number, "+" + number]
-
-
 # --- From a FilterSet back to a query string ---------------------------------------------------
 
 

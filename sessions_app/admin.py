@@ -1,20 +1,15 @@
 """Chat sessions for support staff: a filterable list, and each conversation as a read-only chat.
 
-Records come only from AI Rudder's notifications, so nobody adds or edits them here, superusers
-included; deleting stays a matter of permissions. The customer's number, and contacts shared in
-the conversation, are masked for staff without ``integrations.view_contact_details`` (searching
-by the full number still works); the list takes the dashboard's filter parameters and exports
-as CSV (``integrations.admin_mixins``).
+Read-only, as every record AI Rudder pushes (``integrations.admin_mixins.RecordAdmin``). The
+customer's number, and contacts shared in the conversation, are masked for staff without
+``integrations.view_contact_details`` (searching by the number still works); the list takes the
+dashboard's filter parameters and exports as CSV.
 """
 
 from django.contrib import admin
 from django.urls import reverse
 
-from integrations.admin_mixins import (
-    ContactDetailsAdminMixin,
-    CsvExportAdminMixin,
-    parameter_list_filter,
-)
+from integrations.admin_mixins import RecordAdmin, parameter_list_filter
 from integrations.display import duration_text
 from integrations.privacy import can_view_contact_details
 
@@ -25,7 +20,7 @@ from .models import ChatSession
 
 
 @admin.register(ChatSession)
-class ChatSessionAdmin(ContactDetailsAdminMixin, CsvExportAdminMixin, admin.ModelAdmin):
+class ChatSessionAdmin(RecordAdmin):
     list_display = [
         "ended_at",
         "callee",
@@ -50,11 +45,9 @@ class ChatSessionAdmin(ContactDetailsAdminMixin, CsvExportAdminMixin, admin.Mode
     ]
     search_fields = ["call_id", "callee", "workflow__name"]
     search_help_text = (
-        "Call id, customer number (in full, even when shown masked) or workflow name."
+        "Call id, customer number (however it is written, even when shown masked) or workflow name."
     )
-    list_select_related = ["workflow"]
     date_hierarchy = "ended_at"
-    show_full_result_count = False
     fieldsets = [
         (
             None,
@@ -89,17 +82,9 @@ class ChatSessionAdmin(ContactDetailsAdminMixin, CsvExportAdminMixin, admin.Mode
     readonly_fields = ["duration", "end_reason_display"]
     contact_phone_fields = ("callee",)
     csv_export = CHAT_SESSIONS_CSV
-    actions = ["export_csv"]
-    change_list_template = "admin/integrations/change_list_export.html"
 
     class Media:
         css = {"all": ["sessions_app/chat.css"]}
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="end reason", ordering="end_reason")
     def end_reason_display(self, session: ChatSession) -> str:

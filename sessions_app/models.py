@@ -1,5 +1,7 @@
 from django.db import models
 
+from integrations.fields import phone_key_field, webhook_event_field
+
 
 class ChatSession(models.Model):
     """One WhatsApp conversation a workflow started, as AI Rudder reported it when it ended.
@@ -26,13 +28,9 @@ class ChatSession(models.Model):
     channel = models.CharField(max_length=64, blank=True, db_index=True)
     channel_id = models.CharField("channel id", max_length=128, blank=True)
     callee = models.CharField(max_length=64, blank=True, db_index=True)
-    callee_key = models.CharField(
-        max_length=64,
-        blank=True,
-        db_index=True,
-        editable=False,
+    callee_key = phone_key_field(
         help_text="The callee as a phone key (``integrations.phones``), to find a customer's "
-        "calls and chats however the number is written.",
+        "calls and chats however the number is written."
     )
     robot_id = models.CharField("robot id", max_length=64, blank=True)
     status = models.CharField(max_length=32, blank=True)
@@ -55,15 +53,13 @@ class ChatSession(models.Model):
         default=False,
         help_text="An agent took the conversation over, wrote in it, or ended it.",
     )
-    event = models.ForeignKey(
-        "integrations.WebhookEvent",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="chat_sessions",
-        help_text="The delivery this session was last recorded from.",
+    event = webhook_event_field(
+        related_name="chat_sessions", help_text="The delivery this session was last recorded from."
     )
     updated_at = models.DateTimeField(auto_now=True)
+
+    # The phone keys a customer's number is matched on (``integrations.phones``).
+    PHONE_KEY_FIELDS = ("callee_key",)
 
     class Meta:
         ordering = ["-ended_at", "-id"]

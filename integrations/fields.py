@@ -1,0 +1,26 @@
+"""Model fields that calls and chat sessions declare alike, made in one place.
+
+Plain factories returning Django's own fields (not field subclasses), so that the migrations,
+which record the fields' arguments, do not change.
+"""
+
+from django.db import models
+
+
+def phone_key_field(help_text: str = "For matching.") -> models.CharField:
+    """The ``integrations.phones.phone_key`` of a number beside it, set when it is recorded."""
+    return models.CharField(
+        max_length=64, blank=True, db_index=True, editable=False, help_text=help_text
+    )
+
+
+def webhook_event_field(related_name: str, **kwargs) -> models.ForeignKey:
+    """The webhook delivery a record was last written from; kept when the delivery is purged."""
+    return models.ForeignKey(
+        "integrations.WebhookEvent",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name=related_name,
+        **kwargs,
+    )

@@ -1,0 +1,41 @@
+"""The filter parameters calls and chat sessions share, declared once.
+
+Each domain's FilterSet subclasses ``RecordFilterSet``, names the datetime its days are read on
+(``day_range``), its phone key fields, and adds its own parameters; so ``workflow_id``,
+``intention``, ``robot_id`` and ``callee`` mean the same on both, on every surface.
+"""
+
+import django_filters
+
+from .filtering import DayFilter, ValuesFilter
+from .phones import phone_match
+
+
+def day_range(field_name: str, verb: str) -> tuple[DayFilter, DayFilter]:
+    """``date_from`` and ``date_to``: an inclusive range of days of ``field_name``."""
+    return (
+        DayFilter(field_name=field_name, bound="from", label=f"{verb} on or after"),
+        DayFilter(field_name=field_name, bound="to", label=f"{verb} on or before"),
+    )
+
+
+class RecordFilterSet(django_filters.FilterSet):
+    """``workflow_id`` (AI Rudder's id), ``intention``, ``robot_id`` and ``callee``.
+
+    ``callee`` is the customer's number however it is written (``integrations.phones``); masked
+    users can use it too, since it matches only the full number. It compares the model's
+    ``PHONE_KEY_FIELDS``.
+    """
+
+    workflow_id = ValuesFilter(field_name="workflow__workflow_id", label="Workflow id")
+    intention = ValuesFilter(field_name="intention")
+    robot_id = ValuesFilter(field_name="robot_id", label="Robot id")
+    callee = django_filters.CharFilter(method="filter_callee", label="Customer's number")
+
+    class Meta:
+        fields = []
+
+    def filter_callee(self, queryset, name, value):
+        if not value.strip():
+            return queryset
+        return queryset.filter(phone_match(value, self._meta.model.PHONE_KEY_FIELDS))
