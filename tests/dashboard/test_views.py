@@ -25,6 +25,9 @@ from tests.outcomes_dataset import (
     SESSION_CASES,
     W1,
     W2,
+    _between,
+    _call_day,
+    _session_day,
     call_payload_for,
     query,
     user_with,
@@ -85,16 +88,62 @@ def test_manager_clicks_intention_e_of_one_workflow_and_gets_exactly_those_calls
     assert {row["call_id"] for row in rows} == expected
 
 
-def _numbers_with_links(section):
-    for _, cell in section.cards:
-        yield cell
+_FLAG = {"calls": "answered", "sessions": "handed_over"}
+_SPLIT = {
+    "call-hangup-types": "hangup_type",
+    "call-ring-types": "ring_type",
+    "session-end-reasons": "end_reason",
+}
+
+
+def _dashboard_predicate(kind: str, params: dict):
+    """The records the dashboard's own parameters select, from the specs alone."""
+    day = _call_day if kind == "calls" else _session_day
+    first = params.get("date_from") and dt.date.fromisoformat(params["date_from"])
+    last = params.get("date_to") and dt.date.fromisoformat(params["date_to"])
+
+    def selected(spec) -> bool:
+        if (first or last) and not _between(day(spec), first or None, last or None):
+            return False
+        if "workflow_id" in params and spec["workflow"] != params["workflow_id"]:
+            return False
+        return kind == "calls" or "channel" not in params or spec["channel"] == params["channel"]
+
+    return selected
+
+
+def _counted_cells(section):
+    """Every count with a link, and, from where it stands, what a count there stands for."""
+    day = _call_day if section.key == "calls" else _session_day
+    flag = _FLAG[section.key]
+    total = section.cards[0][1]
+    yield total, lambda s: True
     for table in section.tables:
         for row in table.rows:
-            for cell in row:
-                if cell.url and isinstance(cell.value, int):
-                    yield cell
+            for column, cell in enumerate(row):
+                if not cell.url or not isinstance(cell.value, int) or column == 0:
+                    continue
+                key = row[0].value
+                if table.key.endswith("-intentions"):
+                    workflow, intention = key, row[1].value
+                    with_flag = column == 4
+                    yield (
+                        cell,
+                        lambda s, w=workflow, i=intention, f=with_flag: (
+                            s["workflow"] == w and s["intention"] == i and (not f or s[flag])
+                        ),
+                    )
+                elif table.key.endswith("-daily"):
+                    with_flag = column == 2
+                    yield cell, lambda s, d=key, f=with_flag: day(s) == d and (not f or s[flag])
+                else:
+                    field_name = _SPLIT[table.key]
+                    yield cell, lambda s, v=key, n=field_name: s[n] == v
     for bar in section.trend.bars:
-        yield type("BarCell", (), {"value": bar.total, "url": bar.url})
+        yield (
+            type("BarCell", (), {"value": bar.total, "url": bar.url}),
+            lambda s, d=bar.day: day(s) == d,
+        )
 
 
 @pytest.mark.parametrize(
@@ -102,14 +151,18 @@ def _numbers_with_links(section):
     [WEEK, {**WEEK, "workflow_id": W2}, {"date_from": "", "date_to": "", "channel": "Messenger"}],
 )
 def test_every_count_links_to_exactly_the_records_it_counts(client, dataset, manager, params):
+    """The records behind each link are the ones the count's place says, computed from specs."""
     client.force_login(manager)
     response = _dashboard(client, **params)
     checked = 0
     for section in response.context["sections"]:
-        for cell in _numbers_with_links(section):
-            if isinstance(cell.value, int) and not isinstance(cell.value, bool):
-                assert len(_records(cell.url)) == cell.value, cell.url
-                checked += 1
+        ids = dataset.call_ids if section.key == "calls" else dataset.session_ids
+        selected = _dashboard_predicate(section.key, params)
+        for cell, stands_for in _counted_cells(section):
+            meant = ids(lambda s, p=stands_for, q=selected: q(s) and p(s))
+            assert _records(cell.url) == meant, cell.url
+            assert cell.value == len(meant), cell.url
+            checked += 1
     assert checked > 30
 
 
