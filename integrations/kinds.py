@@ -12,7 +12,7 @@ declaration plus the domain code that records it; nothing in the inbox changes.
 import json
 import zoneinfo
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
@@ -51,6 +51,11 @@ class EventKind:
       the payload cannot be read.
     - ``example``: AI Rudder's documented example body (a JSON file), for the API schema, the
       demo and the tests.
+    - ``known_fields``: the dotted paths (``[]`` for list items) the app knows; a path ending in
+      ``.*`` is a free-form object (customer-configured) whose keys are never drift. Fields
+      outside it are recorded as payload drift (``integrations.drift``); empty means no check.
+    - ``known_values``: for enum fields (same paths), the values the app knows; another value
+      is recorded as drift ``path=value``.
     """
 
     slug: str
@@ -61,6 +66,8 @@ class EventKind:
     example: Path
     signed: bool = False
     description: str = ""
+    known_fields: frozenset[str] = frozenset()
+    known_values: dict[str, frozenset[str]] = field(default_factory=dict, hash=False)
 
     @property
     def url_name(self) -> str:

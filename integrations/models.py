@@ -165,3 +165,54 @@ class Workflow(models.Model):
 
     def __str__(self) -> str:
         return self.name or self.workflow_id
+
+
+class AlertIncident(models.Model):
+    """One alert from the moment it fires until it clears: one message each way, not one a
+    minute. At most one incident per ``key`` is open (``resolved_at`` empty) at a time."""
+
+    key = models.CharField(max_length=200)
+    message = models.TextField(blank=True)
+    opened_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key"],
+                condition=models.Q(resolved_at__isnull=True),
+                name="alert_incident_one_open_per_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({'resolved' if self.resolved_at else 'open'})"
+
+
+class PayloadDrift(models.Model):
+    """A field (or an enum value) AI Rudder sent that the kind's declaration does not know.
+
+    ``path`` is dotted, with ``[]`` for list items (``messages[].content.reaction``), or
+    ``path=value`` for a value outside a known set (``session_end_reason=timeout``). The example
+    never holds customer text: strings are kept as their length only.
+    """
+
+    kind = models.CharField(max_length=32)
+    path = models.CharField(max_length=255)
+    json_type = models.CharField(max_length=16)
+    example = models.CharField(max_length=80, blank=True)
+    first_seen_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+    count = models.PositiveIntegerField(default=1)
+    last_event_id = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-last_seen_at", "kind", "path"]
+        verbose_name_plural = "payload drift"
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "path"], name="payload_drift_unique_path"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.path}"

@@ -18,6 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from . import kinds
+from .drift import payload_drift_record_event
 from .kinds import InboundEvent, UnknownEventKind
 from .models import WebhookEndpoint, WebhookEvent
 from .payloads import PayloadError
@@ -223,6 +224,8 @@ def webhook_event_process(*, event_id: int, force: bool = False) -> WebhookEvent
             event.processed_at = timezone.now()
             event.error = event.traceback = ""
         event.save(update_fields=["status", "attempts", "error", "traceback", "processed_at"])
+    if event.status == WebhookEvent.Status.PROCESSED:
+        payload_drift_record_event(event)  # fields AI Rudder added: never fails the event
     return event
 
 

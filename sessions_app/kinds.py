@@ -1,9 +1,12 @@
 """The webhook kind this app records: AI Rudder's chatbot session end notification."""
 
+import json
 from pathlib import Path
 
+from integrations.drift import example_fields
 from integrations.kinds import EventKind, InboundEvent
 
+from .content import RENDERERS
 from .services import chat_session_record
 
 
@@ -12,6 +15,36 @@ def _dedup_key(payload: dict) -> str:
     # conversation carries a newer ``timestamp`` and must be processed, not counted as a retry.
     call_id, timestamp = payload.get("call_id"), payload.get("timestamp")
     return f"{call_id}@{timestamp or ''}" if call_id else ""
+
+
+EXAMPLE = Path(__file__).parent / "examples" / "chatbot_session_end.json"
+
+
+def _known_fields() -> frozenset[str]:
+    """The documented example's fields; a reply's content has a message content's shape; the
+    customer-configured objects are free-form."""
+    documented = example_fields(json.loads(EXAMPLE.read_text(encoding="utf-8")))
+    content = {p for p in documented if p.startswith("messages[].content")}
+    replies = {p.replace("messages[].content", "messages[].reply.content", 1) for p in content}
+    also = {
+        "messages[].content.media.caption",
+        "messages[].content.template.content.header.text",
+        "messages[].content.interactive.header",
+        "messages[].content.interactive.header.text",
+    }
+    also |= {p.replace("messages[].content", "messages[].reply.content", 1) for p in also}
+    free_form = {"ner_slots.*", "event_label.*", "variables.*"}
+    return frozenset(documented | replies | also | free_form)
+
+
+CONTENT_TYPES = frozenset(RENDERERS)
+KNOWN_VALUES = {
+    "session_end_reason": frozenset({"robot", "agent", "error", "expire", "user"}),
+    "messages[].sender_type": frozenset({"system", "user", "robot", "agent", "chatbot"}),
+    "messages[].status": frozenset({"sent", "delivery", "read"}),
+    "messages[].content.type": CONTENT_TYPES,
+    "messages[].reply.content.type": CONTENT_TYPES,
+}
 
 
 def _process(inbound: InboundEvent) -> None:
@@ -27,5 +60,7 @@ CHATBOT_SESSION_END = EventKind(
     dedup_key=_dedup_key,
     process=_process,
     signed=True,
-    example=Path(__file__).parent / "examples" / "chatbot_session_end.json",
+    example=EXAMPLE,
+    known_fields=_known_fields(),
+    known_values=KNOWN_VALUES,
 )
