@@ -1,0 +1,85 @@
+"""``generate_demo_data``: bulk rows that read like the services' own, on every page."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count
+from django.urls import reverse
+
+from calls_app.models import CallResult, TranscriptTurn
+from customers.selectors import customer_history
+from demo.generator import generate
+from sessions_app.models import ChatMessage, ChatSession
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def generated():
+    return generate(calls=300, sessions=80, seed=7)
+
+
+def test_counts_match_the_rows_written(generated):
+    assert CallResult.objects.count() == generated.calls == 300
+    assert TranscriptTurn.objects.count() == generated.transcript_turns > 300
+    assert ChatSession.objects.count() == generated.sessions == 80
+    assert ChatMessage.objects.count() == generated.messages >= 80 * 6
+
+
+def test_the_mix_is_varied_and_skewed(generated):
+    answered = CallResult.objects.filter(answered=True).count()
+    assert 0.4 < answered / 300 < 0.8
+    intentions = (
+        CallResult.objects.exclude(intention="")
+        .values("intention")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+    )
+    assert intentions[0]["n"] > 2 * intentions.last()["n"]  # a few intentions dominate
+    assert CallResult.objects.values("time_zone").distinct().count() >= 3
+    assert ChatSession.objects.values("end_reason").distinct().count() >= 4
+    types = set(ChatMessage.objects.values_list("content_type", flat=True))
+    assert {"text", "template", "image", "location", "contacts", "interactive"} <= types
+
+
+def test_derived_fields_agree_with_the_rows(generated):
+    for call in CallResult.objects.all()[:50]:
+        assert call.answered is (call.ended_at > call.started_at)
+        assert call.talk_seconds == int((call.ended_at - call.started_at).total_seconds())
+    for session in ChatSession.objects.all()[:20]:
+        assert session.message_count == session.messages.count()
+        assert session.handed_over is (session.end_reason == "agent")
+
+
+def test_customers_recur_across_calls_and_chats(generated):
+    number = ChatSession.objects.values_list("callee", flat=True).first()
+    kinds = {row.kind for row in customer_history(phone=number)}
+    customers = CallResult.objects.values("callee_number_key").distinct().count()
+    assert customers < 300  # the same customers are called again
+    assert "chat session" in kinds
+
+
+def test_generated_records_open_in_the_admin(admin_client, generated):
+    call = CallResult.objects.filter(answered=True).first()
+    session = ChatSession.objects.first()
+
+    pages = [
+        reverse("admin:calls_app_callresult_changelist"),
+        reverse("admin:calls_app_callresult_change", args=[call.pk]),
+        reverse("admin:sessions_app_chatsession_changelist"),
+        reverse("admin:sessions_app_chatsession_change", args=[session.pk]),
+    ]
+    for page in pages:
+        assert admin_client.get(page).status_code == 200, page
+
+
+def test_a_second_run_adds_rows_without_clashing(generated):
+    out = io.StringIO()
+    call_command(
+        "generate_demo_data", "--calls", "20", "--sessions", "5", "--seed", "8", stdout=out
+    )
+
+    assert CallResult.objects.count() == 320
+    assert ChatSession.objects.count() == 85
+    assert "Generated 20 calls" in out.getvalue()
