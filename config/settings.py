@@ -162,6 +162,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "integrations.tasks.process_stale_events",
         "schedule": timedelta(minutes=1),
     },
+    # Deletes deliveries and records older than their retention (integrations.retention).
+    "apply-retention": {
+        "task": "integrations.retention.apply_retention",
+        "schedule": timedelta(days=1),
+    },
 }
 
 # --- Webhooks -------------------------------------------------------------------------------
@@ -182,6 +187,13 @@ AIRUDDER_STALE_EVENT_AFTER = timedelta(
 )
 # Used to print full webhook URLs (admin, create_endpoint) when no request is at hand.
 AIRUDDER_PUBLIC_BASE_URL = env("AIRUDDER_PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
+
+# --- Personal data --------------------------------------------------------------------------
+# Retention, in days (0 keeps forever): raw deliveries of any status, and the records (calls,
+# chat sessions, with their transcripts and messages). Deleted daily, this many rows a batch.
+AIRUDDER_RETENTION_EVENTS_DAYS = env.int("AIRUDDER_RETENTION_EVENTS_DAYS", default=90)
+AIRUDDER_RETENTION_RECORDS_DAYS = env.int("AIRUDDER_RETENTION_RECORDS_DAYS", default=730)
+AIRUDDER_RETENTION_BATCH_SIZE = env.int("AIRUDDER_RETENTION_BATCH_SIZE", default=1000)
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {

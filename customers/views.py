@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 
 from calls_app.models import CallResult
+from integrations.audit import ERASE_PERMISSION, Action, audit_record
 from integrations.privacy import can_view_contact_details, mask_phone
 from sessions_app.models import ChatSession
 
@@ -95,6 +96,20 @@ def customer_history_view(request):
         phone=phone, case_id=case_id, calls=may_calls, chat_sessions=may_sessions
     )
     models = {"call": CallResult, "chat session": ChatSession}
+    if phone or case_id:
+        # Who looked up which customer: the record it was opened from, never the number.
+        record = (
+            call if "call" in request.GET else session if "chat_session" in request.GET else None
+        )
+        audit_record(
+            user=request.user,
+            action=Action.VIEW_CUSTOMER_HISTORY,
+            obj=record,
+            label=subject or "search",
+            request=request,
+            details={"rows": len(rows), "unmasked": reveal},
+        )
+    erase_params = {k: request.GET[k] for k in ("call", "chat_session") if k in request.GET}
     context = {
         **admin.site.each_context(request),
         "title": "Customer history",
@@ -112,5 +127,10 @@ def customer_history_view(request):
             for row in rows
         ],
         "limit_reached": len(rows) >= HISTORY_LIMIT,
+        "erase_url": (
+            f"{reverse('customers:erase')}?{urlencode(erase_params)}"
+            if erase_params and request.user.has_perm(ERASE_PERMISSION)
+            else None
+        ),
     }
     return TemplateResponse(request, "customers/history.html", context)

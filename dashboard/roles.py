@@ -29,12 +29,15 @@ INTEGRATORS = [
     "integrations.view_workflow",
 ]
 CUSTOMER_DETAILS = ["integrations.view_contact_details"]
+# The audit log (who saw, exported or erased customers' data) and erasure on request.
+PRIVACY_OFFICERS = ["integrations.view_auditentry", "integrations.erase_customer"]
 
 ROLES: dict[str, list[str]] = {
     "Support": SUPPORT,
     "Managers": MANAGERS,
     "Integrators": INTEGRATORS,
     "Customer details": CUSTOMER_DETAILS,
+    "Privacy officers": PRIVACY_OFFICERS,
 }
 
 

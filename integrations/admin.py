@@ -238,3 +238,7 @@ class WorkflowAdmin(admin.ModelAdmin):
     @admin.display(description="calls", ordering="call_count")
     def calls(self, workflow: Workflow) -> int:
         return workflow.call_count
+
+
+# The audit log has its own module; importing it registers its admin.
+from . import audit_admin  # noqa: E402, F401

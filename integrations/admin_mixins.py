@@ -21,6 +21,7 @@ from django.http import HttpResponseBadRequest, QueryDict
 from django.urls import path
 from django.utils.text import capfirst
 
+from .audit import Action, audit_record, audit_record_view
 from .exports import CsvExport
 from .filtering import BLANK
 from .phones import is_phone_term, phone_match
@@ -213,7 +214,15 @@ class CsvExportAdminMixin:
         return request.user.has_perm(EXPORT_PERMISSION) and self.has_view_permission(request)
 
     def _csv_response(self, request, queryset):
-        return self.csv_export.response(queryset, reveal=can_view_contact_details(request.user))
+        reveal = can_view_contact_details(request.user)
+        audit_record(
+            user=request.user,
+            action=Action.EXPORT_CSV,
+            label=self.csv_export.name,
+            request=request,
+            details={"unmasked": reveal},
+        )
+        return self.csv_export.response(queryset, reveal=reveal)
 
     @admin.action(
         description="Export selected %(verbose_name_plural)s as CSV", permissions=["export"]
@@ -285,3 +294,13 @@ class RecordAdmin(
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        # The page was shown (not a redirect, a 404 or a refusal): its transcript was read.
+        obj = getattr(response, "context_data", {}).get("original")
+        if response.status_code == 200 and obj is not None:
+            audit_record_view(
+                request=request, obj=obj, revealed=can_view_contact_details(request.user)
+            )
+        return response

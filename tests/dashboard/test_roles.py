@@ -28,7 +28,9 @@ def roles(db):
 
 
 def test_creates_the_groups_with_their_permissions(roles):
-    assert set(roles) == {"Support", "Managers", "Integrators", "Customer details"}
+    assert set(roles) == {
+        "Support", "Managers", "Integrators", "Customer details", "Privacy officers",
+    }  # fmt: skip
     support = _permissions(roles["Support"])
     assert {
         "calls_app.view_callresult",
@@ -49,6 +51,10 @@ def test_creates_the_groups_with_their_permissions(roles):
         "integrations.view_workflow",
     }
     assert _permissions(roles["Customer details"]) == {"integrations.view_contact_details"}
+    assert _permissions(roles["Privacy officers"]) == {
+        "integrations.view_auditentry",
+        "integrations.erase_customer",
+    }
 
 
 def test_no_role_but_customer_details_sees_them_unmasked(roles):
@@ -95,6 +101,7 @@ ALLOWED = {
     "Managers": set(URLS),
     "Integrators": set(),
     "Customer details": set(),
+    "Privacy officers": set(),
 }
 
 

@@ -1,0 +1,130 @@
+"""Retention: raw deliveries and records older than their configured age are deleted.
+
+Two kinds of data, each with its own age (settings, from the environment; ``0`` keeps forever):
+
+- ``AIRUDDER_RETENTION_EVENTS_DAYS`` (default 90): stored webhook deliveries
+  (``WebhookEvent``), whatever their status. Failed ones are evidence of what AI Rudder sent and
+  are kept within the window like the others, but they expire too. The records they made stay
+  (their ``event`` link is emptied).
+- ``AIRUDDER_RETENTION_RECORDS_DAYS`` (default 730): the records each domain app declares with
+  ``register_records(name, model, time_field)`` in its ``AppConfig.ready()`` (call results, chat
+  sessions); their children (transcripts, answers, redials, node pushes, messages) go with them.
+
+``apply_retention()`` deletes in bounded batches (``AIRUDDER_RETENTION_BATCH_SIZE`` rows, by
+primary-key ranges, one transaction each), so a first run over years of data neither holds a
+long lock nor a long transaction. It runs daily from Celery beat and from
+``manage.py apply_retention [--dry-run]``.
+"""
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from celery import shared_task
+from django.conf import settings
+from django.db import models, transaction
+from django.utils import timezone
+
+from .models import WebhookEvent
+
+logger = logging.getLogger(__name__)
+
+EVENTS = "webhook events"
+
+
+@dataclass(frozen=True)
+class RetentionTarget:
+    """One kind of data that expires: its model, the time its age is read from, its setting."""
+
+    name: str
+    model: type[models.Model]
+    time_field: str
+    setting: str
+
+    @property
+    def days(self) -> int:
+        return int(getattr(settings, self.setting, 0) or 0)
+
+    def cutoff(self, now: datetime) -> datetime | None:
+        """Rows older than this expire; ``None`` when the kind is kept forever."""
+        return now - timedelta(days=self.days) if self.days > 0 else None
+
+    def expired(self, now: datetime) -> models.QuerySet:
+        cutoff = self.cutoff(now)
+        if cutoff is None:
+            return self.model._default_manager.none()
+        return self.model._default_manager.filter(**{f"{self.time_field}__lt": cutoff})
+
+
+_RECORDS: dict[str, RetentionTarget] = {}
+
+
+def register_records(
+    name: str,
+    model: type[models.Model],
+    time_field: str,
+    *,
+    setting: str = "AIRUDDER_RETENTION_RECORDS_DAYS",
+) -> RetentionTarget:
+    """Declare a domain's records as expiring after ``setting`` days, aged by ``time_field``
+    (a time every row has). Deleting a record must delete its children (``CASCADE``)."""
+    target = RetentionTarget(name=name, model=model, time_field=time_field, setting=setting)
+    if _RECORDS.get(name, target) != target:
+        raise ValueError(f"retention target {name!r} is declared twice")
+    _RECORDS[name] = target
+    return target
+
+
+def targets() -> list[RetentionTarget]:
+    """Every kind of data that expires: the domains' records first, then the raw deliveries."""
+    events = RetentionTarget(
+        name=EVENTS,
+        model=WebhookEvent,
+        time_field="received_at",
+        setting="AIRUDDER_RETENTION_EVENTS_DAYS",
+    )
+    return [*_RECORDS.values(), events]
+
+
+def _batches(queryset: models.QuerySet, size: int) -> Iterator[tuple[int, int]]:
+    """Ranges ``(first_pk, last_pk)`` of at most ``size`` matching rows, in pk order."""
+    last = None
+    while True:
+        page = queryset if last is None else queryset.filter(pk__gt=last)
+        pks = list(page.order_by("pk").values_list("pk", flat=True)[:size])
+        if not pks:
+            return
+        yield pks[0], pks[-1]
+        last = pks[-1]
+
+
+def apply_retention(*, dry_run: bool = False, now: datetime | None = None) -> dict[str, int]:
+    """Delete what is older than its kind's age; returns, per kind, how many rows went (or, on a
+    dry run, would go). Children deleted with their record are not counted separately."""
+    now = now or timezone.now()
+    size = max(1, int(getattr(settings, "AIRUDDER_RETENTION_BATCH_SIZE", 1000)))
+    counts: dict[str, int] = {}
+    for target in targets():
+        expired = target.expired(now)
+        if dry_run:
+            counts[target.name] = expired.count()
+            continue
+        removed = 0
+        for first, last in _batches(expired, size):
+            with transaction.atomic():
+                # The range bounds the batch; the age is checked again inside the transaction.
+                _, per_model = expired.filter(pk__gte=first, pk__lte=last).delete()
+            removed += per_model.get(target.model._meta.label, 0)
+        counts[target.name] = removed
+        if removed:
+            logger.info(
+                "retention: deleted %d %s older than %d days", removed, target.name, target.days
+            )
+    return counts
+
+
+@shared_task(name="integrations.retention.apply_retention")
+def apply_retention_task() -> dict[str, int]:
+    """The daily run (``CELERY_BEAT_SCHEDULE``)."""
+    return apply_retention()
