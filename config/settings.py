@@ -162,6 +162,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "integrations.tasks.process_stale_events",
         "schedule": timedelta(minutes=1),
     },
+    # Opens and resolves alert incidents (integrations.alerts).
+    "check-alerts": {
+        "task": "integrations.tasks.check_alerts",
+        "schedule": timedelta(minutes=1),
+    },
     # Deletes deliveries and records older than their retention (integrations.retention).
     "apply-retention": {
         "task": "integrations.retention.apply_retention",
@@ -187,6 +192,32 @@ AIRUDDER_STALE_EVENT_AFTER = timedelta(
 )
 # Used to print full webhook URLs (admin, create_endpoint) when no request is at hand.
 AIRUDDER_PUBLIC_BASE_URL = env("AIRUDDER_PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
+
+# --- Operating: metrics and alerts (README, "Operating") ------------------------------------
+# GET /metrics needs "Authorization: Bearer <this>"; unset, /metrics answers 404.
+AIRUDDER_METRICS_TOKEN = env("AIRUDDER_METRICS_TOKEN", default="")
+# Mail, as django-environ reads EMAIL_URL (smtp+tls://user:password@host:587, consolemail://).
+vars().update(
+    env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
+)
+DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="airudder-inbox@localhost")
+AIRUDDER_ALERT_EMAILS = env.list("AIRUDDER_ALERT_EMAILS", default=[])
+# A Slack-compatible incoming webhook, sent {"text": ...}; unset, alerts go by email only.
+AIRUDDER_ALERT_WEBHOOK_URL = env("AIRUDDER_ALERT_WEBHOOK_URL", default="")
+# (a) more than THRESHOLD failed events among those received in the last WINDOW minutes.
+AIRUDDER_ALERT_FAILURES_WINDOW_MINUTES = env.int(
+    "AIRUDDER_ALERT_FAILURES_WINDOW_MINUTES", default=15
+)
+AIRUDDER_ALERT_FAILURES_THRESHOLD = env.int("AIRUDDER_ALERT_FAILURES_THRESHOLD", default=5)
+# (b) the oldest event still unprocessed is older than this.
+AIRUDDER_ALERT_BACKLOG_AGE_MINUTES = env.int("AIRUDDER_ALERT_BACKLOG_AGE_MINUTES", default=10)
+# (c) an endpoint's kind with at least MIN_DELIVERIES new events in the last 24 h has had no
+# delivery for longer than max(SILENCE_MIN_MINUTES, SILENCE_FACTOR x its median gap that day).
+AIRUDDER_ALERT_SILENCE_MIN_MINUTES = env.int("AIRUDDER_ALERT_SILENCE_MIN_MINUTES", default=60)
+AIRUDDER_ALERT_SILENCE_FACTOR = env.float("AIRUDDER_ALERT_SILENCE_FACTOR", default=10.0)
+AIRUDDER_ALERT_SILENCE_MIN_DELIVERIES = env.int(
+    "AIRUDDER_ALERT_SILENCE_MIN_DELIVERIES", default=24
+)
 
 # --- Personal data --------------------------------------------------------------------------
 # Retention, in days (0 keeps forever): raw deliveries of any status, and the records (calls,

@@ -8,6 +8,7 @@ from rest_framework.routers import DefaultRouter
 from calls_app.api import CallResultViewSet
 from dashboard.api import OutcomesView
 from integrations.health import healthz, readyz
+from integrations.metrics import metrics
 from sessions_app.api import ChatSessionViewSet
 
 api = DefaultRouter()
@@ -22,6 +23,7 @@ urlpatterns = [
     path("webhooks/airudder/", include("integrations.urls")),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
+    path("metrics", metrics, name="metrics"),
     path("admin/customers/", include("customers.urls")),
     # Where customer history lived before it had an app of its own: bookmarks keep working.
     path(

@@ -6,7 +6,6 @@ from pathlib import Path
 from integrations.drift import example_fields
 from integrations.kinds import EventKind, InboundEvent
 
-from .content import RENDERERS
 from .services import chat_session_record
 
 
@@ -37,7 +36,11 @@ def _known_fields() -> frozenset[str]:
     return frozenset(documented | replies | also | free_form)
 
 
-CONTENT_TYPES = frozenset(RENDERERS)
+# The message content types the spec lists, and WhatsApp's other media types the app reads.
+CONTENT_TYPES = frozenset(
+    {"text", "button", "template", "interactive", "location", "contacts", "system"}
+    | {"image", "file", "document", "video", "audio", "sticker"}
+)
 KNOWN_VALUES = {
     "session_end_reason": frozenset({"robot", "agent", "error", "expire", "user"}),
     "messages[].sender_type": frozenset({"system", "user", "robot", "agent", "chatbot"}),

@@ -6,7 +6,15 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 # Reachable on purpose: AI Rudder posts here (the URL's token is the credential), and the login.
-PUBLIC = ("/webhooks/airudder/", "/admin/login/", "/admin/logout/", "/healthz", "/readyz")
+# /metrics is public but needs its bearer token (tests/integrations/test_metrics.py).
+PUBLIC = (
+    "/webhooks/airudder/",
+    "/admin/login/",
+    "/admin/logout/",
+    "/healthz",
+    "/readyz",
+    "/metrics",
+)
 
 
 def _concrete(pattern: str) -> str:
