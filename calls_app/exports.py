@@ -1,17 +1,13 @@
 """The call results' CSV columns; customer numbers and names are masked for most users."""
 
-from integrations.exports import Column, CsvExport, attribute
+from integrations.exports import RECORD_COLUMNS, Column, CsvExport, attribute
 from integrations.privacy import mask_name, mask_phone
 
 CALL_RESULTS_CSV = CsvExport(
     name="calls",
     select_related=("workflow",),
     columns=(
-        Column("call_id", attribute("call_id")),
-        Column("started_at", attribute("started_at")),
-        Column("ended_at", attribute("ended_at")),
-        Column("workflow_id", attribute("workflow.workflow_id")),
-        Column("workflow_name", attribute("workflow.name")),
+        *RECORD_COLUMNS,
         Column("task_id", attribute("task_id")),
         Column("robot_id", attribute("robot_id")),
         Column("callee_number", attribute("callee_number"), mask=mask_phone),

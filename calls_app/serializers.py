@@ -2,20 +2,16 @@
 
 from rest_framework import serializers
 
-from integrations.api import WorkflowSerializer
+from integrations.api import RecordSerializer, record_url
 from integrations.privacy import ContactDetailsMaskingMixin
 
 from .models import CallAnswer, CallResult, NodePush, Redial, TranscriptTurn
 
 
-class CallResultSerializer(ContactDetailsMaskingMixin, serializers.ModelSerializer):
+class CallResultSerializer(RecordSerializer):
     phone_fields = ("callee_number", "contact_number")
     name_fields = ("callee_name",)
-
-    workflow = WorkflowSerializer(read_only=True)
-    url = serializers.HyperlinkedIdentityField(
-        view_name="call-detail", lookup_field="call_id", read_only=True
-    )
+    url = record_url("call-detail")
 
     class Meta:
         model = CallResult

@@ -13,26 +13,20 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from calls_app import outcomes as call_outcomes
 from calls_app.filters import CallResultFilter
 from calls_app.models import CallResult
+from calls_app.outcomes import CALL_OUTCOMES
 from integrations.filtering import filter_params, query_string, with_params
-from sessions_app import outcomes as session_outcomes
 from sessions_app.filters import ChatSessionFilter
 from sessions_app.models import ChatSession
+from sessions_app.outcomes import CHAT_SESSION_OUTCOMES
 
 KINDS = {
-    "calls": (CallResult, CallResultFilter, call_outcomes.GROUPS, "call-list"),
-    "sessions": (ChatSession, ChatSessionFilter, session_outcomes.GROUPS, "session-list"),
+    "calls": (CallResult, CallResultFilter, CALL_OUTCOMES, "call-list"),
+    "sessions": (ChatSession, ChatSessionFilter, CHAT_SESSION_OUTCOMES, "session-list"),
 }
 # A group whose filter parameter has another name.
 GROUP_PARAMETERS = {"workflow": "workflow_id"}
-
-
-def _count(kind: str, queryset, group_by: list[str]) -> list[dict]:
-    if kind == "calls":
-        return call_outcomes.call_outcomes_count(calls=queryset, group_by=group_by)
-    return session_outcomes.chat_session_outcomes_count(sessions=queryset, group_by=group_by)
 
 
 def _row_filters(row: dict, group_by: list[str]) -> dict:
@@ -85,7 +79,8 @@ class OutcomesView(APIView):
         kind = request.query_params.get("kind", "")
         if kind not in KINDS:
             raise ValidationError({"kind": [f"Must be one of: {', '.join(KINDS)}."]})
-        model, filterset_class, groups, list_view = KINDS[kind]
+        model, filterset_class, outcomes, list_view = KINDS[kind]
+        groups = outcomes.groups
         opts = model._meta
         if not request.user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
             raise PermissionDenied(f"You may not view {opts.verbose_name_plural}.")
@@ -111,7 +106,7 @@ class OutcomesView(APIView):
         if not filterset.is_valid():
             raise ValidationError(filterset.errors)
         params = filter_params(filterset)
-        rows = _count(kind, filterset.qs, group_by)
+        rows = outcomes.count(filterset.qs, group_by)
         records = request.build_absolute_uri(reverse(list_view))
         for row in rows:
             query = query_string(with_params(params, **_row_filters(row, group_by)))

@@ -1,4 +1,4 @@
-"""The outcomes dashboard and its CSV downloads; the numbers come from ``reports``."""
+"""The outcomes dashboard and its CSV downloads; the numbers come from ``calls``/``sessions``."""
 
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required, permission_required
@@ -18,7 +18,10 @@ from sessions_app.exports import CHAT_SESSIONS_CSV
 from sessions_app.filters import ChatSessionFilter
 from sessions_app.models import ChatSession
 
-from . import reports
+from .calls import calls_section
+from .params import SESSION_PARAMETERS, dashboard_data, dashboard_filters
+from .sessions import sessions_section
+from .tables import table_by_key
 
 VIEW_DASHBOARD = "dashboard.view_dashboard"
 EXPORT_CSV = "integrations.export_csv"
@@ -38,13 +41,13 @@ def _records_export_url(kind: str):
 
 
 def _sections(data):
-    call_filter, session_filter = reports.dashboard_filters(data)
+    call_filter, session_filter = dashboard_filters(data)
     errors = {**call_filter.errors, **session_filter.errors}
     if errors:
         return None, errors
     return [
-        reports.calls_section(call_filter, _records_export_url("calls")),
-        reports.sessions_section(session_filter, _records_export_url("sessions")),
+        calls_section(call_filter, _records_export_url("calls")),
+        sessions_section(session_filter, _records_export_url("sessions")),
     ], {}
 
 
@@ -65,14 +68,14 @@ def _choices():
 @login_required
 @permission_required(VIEW_DASHBOARD, raise_exception=True)
 def dashboard(request):
-    data = reports.dashboard_data(request.GET)
+    data = dashboard_data(request.GET)
     sections, errors = _sections(data)
     context = {
         **admin.site.each_context(request),
         "title": "Outcomes",
         "is_nav_sidebar_enabled": False,  # the page needs the width on a laptop screen
         "data": data,
-        "selected": {name: data.getlist(name) for name in reports.SESSION_PARAMETERS},
+        "selected": {name: data.getlist(name) for name in SESSION_PARAMETERS},
         "errors": errors,
         "sections": sections or [],
         "query": data.urlencode(),
@@ -87,10 +90,10 @@ def dashboard(request):
 @permission_required([VIEW_DASHBOARD, EXPORT_CSV], raise_exception=True)
 def table_csv(request, key: str):
     """One dashboard table as CSV, under the same filters as the page it is linked from."""
-    sections, errors = _sections(reports.dashboard_data(request.GET))
+    sections, errors = _sections(dashboard_data(request.GET))
     if errors:
         return HttpResponseBadRequest(f"Invalid filters: {errors}")
-    table = reports.table_by_key(sections, key)
+    table = table_by_key(sections, key)
     if table is None:
         raise Http404("No such table")
     columns = [

@@ -1,10 +1,17 @@
-"""Shared pieces of the read-only REST API over calls and chat sessions."""
+"""The read-only REST API over calls and chat sessions: one viewset, configured per kind.
 
-from rest_framework import serializers
+Each domain's viewset names its model, FilterSet, serializers, the time it sorts on and what its
+detail page prefetches; listing, lookup by AI Rudder's ``call_id``, permissions and cursor
+pagination are the same for every kind of record.
+"""
+
+from django.db.models.functions import Coalesce
+from rest_framework import serializers, viewsets
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import DjangoModelPermissions
 
 from .models import Workflow
+from .privacy import ContactDetailsMaskingMixin
 
 VIEW = ["%(app_label)s.view_%(model_name)s"]
 
@@ -31,3 +38,49 @@ class WorkflowSerializer(serializers.ModelSerializer):
     class Meta:
         model = Workflow
         fields = ["workflow_id", "name"]
+
+
+class RecordSerializer(ContactDetailsMaskingMixin, serializers.ModelSerializer):
+    """A call or chat session in a list: its workflow nested, customer details masked for most
+    users (``phone_fields``, ``name_fields``), and ``url``, its detail (see ``record_url``)."""
+
+    workflow = WorkflowSerializer(read_only=True)
+
+
+def record_url(view_name: str) -> serializers.HyperlinkedIdentityField:
+    """The ``url`` field of a record: its detail in the API, by AI Rudder's ``call_id``."""
+    return serializers.HyperlinkedIdentityField(
+        view_name=view_name, lookup_field="call_id", read_only=True
+    )
+
+
+class RecordViewSet(viewsets.ReadOnlyModelViewSet):
+    """Records newest first, filtered by the same parameters as the dashboard and the admin.
+
+    - ``model``, ``filterset_class``, ``serializer_class`` (the list's) and
+      ``detail_serializer_class`` (one record's, with its children);
+    - ``sort_fields``: the record's own time, then one it always has (``NewestFirstPagination``);
+    - ``detail_prefetch``: ``prefetch_related`` lookups of the detail, so its queries stay few.
+    """
+
+    lookup_field = "call_id"
+    lookup_value_regex = "[^/]+"
+    permission_classes = [ModelViewPermissions]
+    pagination_class = NewestFirstPagination
+    model = None
+    detail_serializer_class = None
+    sort_fields: tuple[str, str] = ()
+    detail_prefetch: tuple = ()
+
+    def get_queryset(self):
+        records = self.model.objects.select_related("workflow").annotate(
+            sort_at=Coalesce(*self.sort_fields)
+        )
+        if self.action == "retrieve":
+            records = records.prefetch_related(*self.detail_prefetch)
+        return records
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return self.detail_serializer_class
+        return self.serializer_class

@@ -124,3 +124,13 @@ def attribute(path: str) -> Callable[[Any], Any]:
         return value
 
     return read
+
+
+# The columns every record's CSV starts with: AI Rudder's id, the record's times, its workflow.
+RECORD_COLUMNS = (
+    Column("call_id", attribute("call_id")),
+    Column("started_at", attribute("started_at")),
+    Column("ended_at", attribute("ended_at")),
+    Column("workflow_id", attribute("workflow.workflow_id")),
+    Column("workflow_name", attribute("workflow.name")),
+)

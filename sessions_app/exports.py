@@ -1,17 +1,13 @@
 """The chat sessions' CSV columns; the customer's number is masked for most users."""
 
-from integrations.exports import Column, CsvExport, attribute
+from integrations.exports import RECORD_COLUMNS, Column, CsvExport, attribute
 from integrations.privacy import mask_phone
 
 CHAT_SESSIONS_CSV = CsvExport(
     name="chat-sessions",
     select_related=("workflow",),
     columns=(
-        Column("call_id", attribute("call_id")),
-        Column("started_at", attribute("started_at")),
-        Column("ended_at", attribute("ended_at")),
-        Column("workflow_id", attribute("workflow.workflow_id")),
-        Column("workflow_name", attribute("workflow.name")),
+        *RECORD_COLUMNS,
         Column("channel", attribute("channel")),
         Column("channel_id", attribute("channel_id")),
         Column("callee", attribute("callee"), mask=mask_phone),

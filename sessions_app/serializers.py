@@ -3,24 +3,16 @@ for users without ``integrations.view_contact_details``."""
 
 from rest_framework import serializers
 
-from integrations.api import WorkflowSerializer
-from integrations.privacy import (
-    ContactDetailsMaskingMixin,
-    mask_chat_content,
-    reveal_for_serializer,
-)
+from integrations.api import RecordSerializer, record_url
+from integrations.privacy import mask_chat_content, reveal_for_serializer
 
 from .content import content_plain_text
 from .models import ChatMessage, ChatSession
 
 
-class ChatSessionSerializer(ContactDetailsMaskingMixin, serializers.ModelSerializer):
+class ChatSessionSerializer(RecordSerializer):
     phone_fields = ("callee",)
-
-    workflow = WorkflowSerializer(read_only=True)
-    url = serializers.HyperlinkedIdentityField(
-        view_name="session-detail", lookup_field="call_id", read_only=True
-    )
+    url = record_url("session-detail")
 
     class Meta:
         model = ChatSession

@@ -1,0 +1,165 @@
+"""The dashboard's cells and tables, each number with the link to the records it counts.
+
+Links turn the FilterSet's own cleaned parameters back into a query string with one or two more
+parameters (``intention=E``); the admin lists accept those parameters, so a number and the list
+it opens always agree.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Model
+
+from integrations.filtering import admin_changelist_url, filter_params, query_string, with_params
+
+from .formatting import label, percent_text, share
+
+if TYPE_CHECKING:
+    from .trends import Trend
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A table value: ``value`` goes to CSV, ``text`` to the page, ``url`` opens its records."""
+
+    value: Any
+    text: str = ""
+    url: str | None = None
+    bar: float | None = None  # 0..100, a share drawn as a bar
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def numeric(self) -> bool:
+        return self.bar is not None or (
+            isinstance(self.value, int | float) and not isinstance(self.value, bool)
+        )
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str
+    title: str
+    headers: tuple[str, ...]
+    rows: list[tuple[Cell, ...]]
+    label_columns: int = 1  # the leading columns that name a row rather than count it
+
+
+@dataclass(frozen=True)
+class Section:
+    """One kind of record on the dashboard: its headline numbers, its tables and its trend."""
+
+    key: str
+    title: str
+    numbers: list[Cell]
+    number_labels: list[str]
+    tables: list[Table]
+    trend: "Trend"
+    export_url: str
+    total: int
+    note: str = ""
+
+    @property
+    def cards(self) -> list[tuple[str, Cell]]:
+        return list(zip(self.number_labels, self.numbers, strict=True))
+
+
+class Links:
+    """Admin list URLs for one model under one FilterSet's parameters, plus overrides."""
+
+    def __init__(self, model: type[Model], filterset):
+        self.model = model
+        self.params = filter_params(filterset)
+
+    def __call__(self, **overrides) -> str:
+        return admin_changelist_url(self.model, with_params(self.params, **overrides))
+
+    @property
+    def query(self) -> str:
+        return query_string(self.params)
+
+
+def count_cell(count: int, url: str) -> Cell:
+    return Cell(count, str(count), url)
+
+
+def share_cell(part: int, whole: int, url: str) -> Cell:
+    ratio = share(part, whole)
+    return Cell(
+        None if ratio is None else round(ratio, 4),
+        percent_text(ratio),
+        url,
+        bar=None if ratio is None else ratio * 100,
+    )
+
+
+def rate_cell(summary: dict, flag: str, url: str) -> Cell:
+    """The share of flagged records (answered, handed over), with their count."""
+    rate = summary[f"{flag}_rate"]
+    return Cell(rate, f"{percent_text(rate)} ({summary[f'{flag}_count']})", url)
+
+
+def split_table(
+    key: str, title: str, header: str, rows: list[dict], field_name: str, total: int, links: Links
+) -> Table:
+    """Counts per value of ``field_name``, each with its share of ``total``."""
+    return Table(
+        key=key,
+        title=title,
+        headers=(header, "Count", "Share"),
+        rows=[
+            (
+                Cell(row[field_name], label(row[field_name])),
+                count_cell(row["count"], links(**{field_name: row[field_name]})),
+                share_cell(row["count"], total, links(**{field_name: row[field_name]})),
+            )
+            for row in rows
+        ],
+    )
+
+
+def intentions_table(
+    key: str, rows: list[dict], links: Links, flag: str, flag_header: str
+) -> Table:
+    """Counts per workflow and intention, with each intention's share of its workflow."""
+    per_workflow: dict[str, int] = {}
+    for row in rows:
+        per_workflow[row["workflow_id"]] = per_workflow.get(row["workflow_id"], 0) + row["count"]
+    rows = sorted(rows, key=lambda r: (r["workflow_name"] or r["workflow_id"], -r["count"]))
+    table_rows = []
+    previous = None
+    for row in rows:
+        url = links(workflow_id=row["workflow_id"], intention=row["intention"])
+        flagged_url = links(
+            workflow_id=row["workflow_id"], intention=row["intention"], **{flag: True}
+        )
+        # The workflow is named on its first row only; CSV gets it on every row.
+        first = row["workflow_id"] != previous
+        previous = row["workflow_id"]
+        workflow = row["workflow_name"] or row["workflow_id"]
+        table_rows.append(
+            (
+                Cell(
+                    row["workflow_id"],
+                    workflow if first else "",
+                    links(workflow_id=row["workflow_id"]) if first else None,
+                ),
+                Cell(row["intention"], label(row["intention"])),
+                count_cell(row["count"], url),
+                share_cell(row["count"], per_workflow[row["workflow_id"]], url),
+                count_cell(row[f"{flag}_count"], flagged_url),
+            )
+        )
+    return Table(
+        key=key,
+        title="Intentions by workflow",
+        headers=("Workflow", "Intention", "Count", "Share of workflow", flag_header),
+        rows=table_rows,
+        label_columns=2,
+    )
+
+
+def table_by_key(sections: Iterable[Section], key: str) -> Table | None:
+    return next((t for section in sections for t in section.tables if t.key == key), None)
