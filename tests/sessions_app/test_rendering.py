@@ -3,8 +3,10 @@
 import pytest
 
 from integrations.display import duration_text
+from sessions_app.content import read_content as content_view
+from sessions_app.content import safe_url
 from sessions_app.models import ChatMessage
-from sessions_app.rendering import content_view, key_values, safe_url, transcript
+from sessions_app.rendering import key_values, transcript
 
 
 @pytest.mark.parametrize(
