@@ -18,17 +18,28 @@ from django.views.decorators.http import require_POST
 
 from . import kinds
 from .models import WebhookEndpoint, WebhookEvent, Workflow
+from .privacy import can_view_contact_details, mask_payload, mask_phone_like
 from .services import webhook_endpoint_rotate_secret, webhook_event_process
 
 PROCESS_PERMISSION = "integrations.process_webhookevent"
 
 
 def _pretty_json(text: str) -> str:
-    """The body indented for reading; a body that is not JSON is shown as it came."""
+    """The body indented for reading; a body that is not JSON is shown as it came.
+
+    Non-ASCII text is shown as itself, except in a body holding a lone surrogate (which no page
+    can encode): that one is shown escaped, ``\\ud800``, rather than breaking the page.
+    """
     try:
-        return json.dumps(json.loads(text), indent=2, ensure_ascii=False)
+        data = json.loads(text)
     except (ValueError, RecursionError):
         return text
+    pretty = json.dumps(data, indent=2, ensure_ascii=False)
+    try:
+        pretty.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(data, indent=2, ensure_ascii=True)
+    return pretty
 
 
 @admin.register(WebhookEndpoint)
@@ -145,6 +156,31 @@ class WebhookEventAdmin(admin.ModelAdmin):
     @admin.display(description="body")
     def body_pretty(self, event: WebhookEvent) -> str:
         return format_html('<pre class="webhook-body">{}</pre>', _pretty_json(event.body_text))
+
+    @admin.display(description="body")
+    def body_masked(self, event: WebhookEvent) -> str:
+        """The body with customers' numbers and names masked, for staff who may not see them."""
+        text = event.body_text
+        try:
+            data = json.loads(text)
+        except (ValueError, RecursionError):
+            return format_html('<pre class="webhook-body">{}</pre>', mask_phone_like(text))
+        masked = json.dumps(mask_payload(data))
+        return format_html('<pre class="webhook-body">{}</pre>', _pretty_json(masked))
+
+    def _body_field(self, request, names):
+        if can_view_contact_details(request.user):
+            return names
+        return [("body_masked" if name == "body_pretty" else name) for name in names]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self._body_field(request, super().get_readonly_fields(request, obj))
+
+    def get_fieldsets(self, request, obj=None):
+        return [
+            (title, {**options, "fields": self._body_field(request, options["fields"])})
+            for title, options in super().get_fieldsets(request, obj)
+        ]
 
     @admin.display(description="headers")
     def headers_table(self, event: WebhookEvent) -> str:

@@ -146,20 +146,7 @@ def _corpus():
         )
 
 
-CORPUS = [
-    pytest.param(
-        kind,
-        body,
-        id=name[:120],
-        marks=pytest.mark.xfail(
-            strict=False,  # only the event page fails, and only when the surrogate reaches it
-            reason="integrations/admin.py _pretty_json cannot encode a lone surrogate (500)",
-        )
-        if b"\\ud800" in body
-        else (),
-    )
-    for name, kind, body in _corpus()
-]
+CORPUS = [pytest.param(kind, body, id=name[:120]) for name, kind, body in _corpus()]
 
 
 @pytest.mark.parametrize(("kind", "body"), CORPUS)
