@@ -1,5 +1,6 @@
-"""The answers of the chatbot session-end webhook, over HTTP."""
+"""The answers of the webhooks over HTTP: the chatbot session-end one, and what both kinds share."""
 
+import copy
 import io
 import json
 
@@ -16,7 +17,13 @@ from sessions_app.kinds import CHATBOT_SESSION_END
 from sessions_app.models import ChatSession
 
 CHAT = CHATBOT_SESSION_END.slug
+# What the webhooks share is checked for each kind: AI Rudder's example of each.
+KINDS = [CHAT, CALL_RESULT.slug]
 pytestmark = pytest.mark.django_db
+
+
+def example(kind: str) -> dict:
+    return copy.deepcopy(kinds.get(kind).example_payload)
 
 
 def test_example_with_empty_signature_gets_200_and_an_empty_object(deliver, chat_payload):
@@ -43,24 +50,26 @@ def test_example_sent_six_times_is_one_session_and_one_event(deliver, chat_paylo
     assert session.messages.count() == 16
 
 
-def test_unknown_token_is_404_and_stores_nothing(deliver, chat_payload):
-    response = deliver(CHAT, chat_payload, token="not-a-token")
+@pytest.mark.parametrize("kind", KINDS)
+def test_unknown_token_is_404_and_stores_nothing(deliver, kind):
+    response = deliver(kind, example(kind), token="not-a-token")
 
     assert response.status_code == 404
     assert not WebhookEvent.objects.exists()
 
 
-def test_inactive_endpoint_is_404_and_stores_nothing(deliver, endpoint, chat_payload):
+@pytest.mark.parametrize("kind", KINDS)
+def test_inactive_endpoint_is_404_and_stores_nothing(deliver, endpoint, kind):
     endpoint.is_active = False
     endpoint.save()
 
-    assert deliver(CHAT, chat_payload).status_code == 404
+    assert deliver(kind, example(kind)).status_code == 404
     assert not WebhookEvent.objects.exists()
 
 
-def test_get_is_not_allowed(client, endpoint):
-    url = f"/webhooks/airudder/{endpoint.token}/chatbot-session-end/"
-    assert client.get(url).status_code == 405
+@pytest.mark.parametrize("path", ["chatbot-session-end", "call-result"])
+def test_get_is_not_allowed(client, endpoint, path):
+    assert client.get(f"/webhooks/airudder/{endpoint.token}/{path}/").status_code == 405
 
 
 class TestSignature:
@@ -109,9 +118,10 @@ class TestSignature:
         assert deliver(CHAT, body, HTTP_X_AIRUDDER_SIGN=b64_signature).status_code == 200
 
 
+@pytest.mark.parametrize("kind", KINDS)
 @override_settings(AIRUDDER_MAX_BODY_BYTES=1024)
-def test_body_over_the_limit_is_413_and_stores_nothing(deliver, chat_payload):
-    response = deliver(CHAT, chat_payload)
+def test_body_over_the_limit_is_413_and_stores_nothing(deliver, kind):
+    response = deliver(kind, example(kind))
 
     assert response.status_code == 413
     assert "1024" in response.json()["error"]
@@ -134,7 +144,7 @@ class UnreadableInput(io.BytesIO):
         return super().readline(*args)
 
 
-@pytest.mark.parametrize("kind", [CHAT, CALL_RESULT.slug])
+@pytest.mark.parametrize("kind", KINDS)
 @override_settings(AIRUDDER_MAX_BODY_BYTES=1024)
 def test_body_declared_over_the_limit_is_413_unread(endpoint, kind):
     url = reverse(kinds.get(kind).url_name, kwargs={"token": endpoint.token})
@@ -172,12 +182,14 @@ def test_body_at_the_limit_is_accepted(deliver):
         (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
     ],
 )
-def test_body_that_is_not_a_json_object_is_400_and_kept_as_failed(deliver, body, problem):
-    response = deliver(CHAT, body)
+@pytest.mark.parametrize("kind", KINDS)
+def test_body_that_is_not_a_json_object_is_400_and_kept_as_failed(deliver, body, problem, kind):
+    response = deliver(kind, body)
 
     assert response.status_code == 400
     assert problem in response.json()["error"]
     event = WebhookEvent.objects.get()
+    assert event.kind == kind
     assert event.status == WebhookEvent.Status.FAILED
     assert problem in event.error
     assert bytes(event.body) == body
@@ -226,12 +238,13 @@ def test_headers_are_stored_without_credentials(deliver, chat_payload):
     assert event.remote_addr == "203.0.113.7"
 
 
-def test_database_unavailable_is_503(deliver, chat_payload):
+@pytest.mark.parametrize("kind", KINDS)
+def test_database_unavailable_is_503(deliver, kind):
     def unavailable(execute, sql, params, many, context):
         raise OperationalError("could not connect to server")
 
     with connection.execute_wrapper(unavailable):
-        response = deliver(CHAT, chat_payload)
+        response = deliver(kind, example(kind))
 
     assert response.status_code == 503
     assert "retry" in response.json()["error"]
