@@ -297,6 +297,10 @@ class Dataset:
     def session_ids(self, predicate) -> set[str]:
         return {spec["call_id"] for spec in self.sessions if predicate(spec)}
 
+    def ids(self, kind: str, predicate) -> set[str]:
+        """``kind`` is ``"calls"`` or ``"sessions"``."""
+        return {spec["call_id"] for spec in getattr(self, kind) if predicate(spec)}
+
 
 def dataset_record() -> Dataset:
     for spec in CALLS:
@@ -484,6 +488,19 @@ SESSION_CASES = {
         ),
     ),
 }
+
+CASES = {"calls": CALL_CASES, "sessions": SESSION_CASES}
+
+
+def kind_cases(only: set[str] | None = None) -> list:
+    """``(kind, case)`` parameters over both kinds' cases (those using ``only`` parameters)."""
+    return [
+        pytest.param(kind, case, id=f"{kind}-{case}")
+        for kind, cases in CASES.items()
+        for case, (params, _) in cases.items()
+        if only is None or set(params) <= only
+    ]
+
 
 # The parameters the dashboard itself offers (the others reach it only through links).
 DASHBOARD_PARAMETERS = {"date_from", "date_to", "workflow_id", "robot_id", "channel"}

@@ -6,9 +6,9 @@ import pytest
 
 from tests import outcomes_dataset
 from tests.outcomes_dataset import (
-    CALL_CASES,
-    SESSION_CASES,
+    CASES,
     W1,
+    kind_cases,
     local_day,
     query,
     session_moment,
@@ -56,20 +56,12 @@ def test_sessions_by_end_reason_and_day(client, dataset, manager, settings):
     assert counted == expected
 
 
-@pytest.mark.parametrize("case", CALL_CASES)
-def test_call_filters_count_the_same_calls_as_the_list(client, dataset, manager, case):
-    params, predicate = CALL_CASES[case]
+@pytest.mark.parametrize(("kind", "case"), kind_cases())
+def test_filters_count_the_same_records_as_the_list(client, dataset, manager, kind, case):
+    params, predicate = CASES[kind][case]
     client.force_login(manager)
-    body = _outcomes(client, kind="calls", **params).json()
-    assert body["total"] == len(dataset.call_ids(predicate))
-
-
-@pytest.mark.parametrize("case", SESSION_CASES)
-def test_session_filters_count_the_same_sessions_as_the_list(client, dataset, manager, case):
-    params, predicate = SESSION_CASES[case]
-    client.force_login(manager)
-    body = _outcomes(client, kind="sessions", **params).json()
-    assert body["total"] == len(dataset.session_ids(predicate))
+    body = _outcomes(client, kind=kind, **params).json()
+    assert body["total"] == len(dataset.ids(kind, predicate))
 
 
 def test_each_row_links_to_exactly_its_records(client, dataset, manager):

@@ -19,6 +19,7 @@ from tests import outcomes_dataset
 from tests.outcomes_dataset import (
     CALL_CASES,
     CALLS,
+    CASES,
     DASHBOARD_PARAMETERS,
     FULL_NAME,
     FULL_NUMBER,
@@ -29,6 +30,7 @@ from tests.outcomes_dataset import (
     _call_day,
     _session_day,
     call_payload_for,
+    kind_cases,
     query,
     user_with,
 )
@@ -177,25 +179,12 @@ def test_rates_and_averages_link_to_the_records_they_are_computed_from(client, d
     assert talk.value == pytest.approx(sum(talk_times) / len(talk_times))
 
 
-@pytest.mark.parametrize(
-    "case", [c for c, (p, _) in CALL_CASES.items() if set(p) <= DASHBOARD_PARAMETERS]
-)
-def test_dashboard_counts_calls_like_every_other_surface(client, dataset, manager, case):
-    params, predicate = CALL_CASES[case]
+@pytest.mark.parametrize(("kind", "case"), kind_cases(only=DASHBOARD_PARAMETERS))
+def test_dashboard_counts_like_every_other_surface(client, dataset, manager, kind, case):
+    params, predicate = CASES[kind][case]
     client.force_login(manager)
     data = {"date_from": "", "date_to": "", **params}
-    assert _section(_dashboard(client, **data), "calls").total == len(dataset.call_ids(predicate))
-
-
-@pytest.mark.parametrize(
-    "case", [c for c, (p, _) in SESSION_CASES.items() if set(p) <= DASHBOARD_PARAMETERS]
-)
-def test_dashboard_counts_sessions_like_every_other_surface(client, dataset, manager, case):
-    params, predicate = SESSION_CASES[case]
-    client.force_login(manager)
-    data = {"date_from": "", "date_to": "", **params}
-    section = _section(_dashboard(client, **data), "sessions")
-    assert section.total == len(dataset.session_ids(predicate))
+    assert _section(_dashboard(client, **data), kind).total == len(dataset.ids(kind, predicate))
 
 
 def test_channel_narrows_sessions_only(client, dataset, manager):
