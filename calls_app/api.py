@@ -3,16 +3,13 @@
 from integrations.api import RecordViewSet
 
 from .filters import CallResultFilter
-from .models import CallResult
 from .serializers import CallResultDetailSerializer, CallResultSerializer
 
 
 class CallResultViewSet(RecordViewSet):
     """Call results, newest first, filtered by the same parameters as the dashboard and admin."""
 
-    model = CallResult
     filterset_class = CallResultFilter
-    serializer_class = CallResultSerializer
-    detail_serializer_class = CallResultDetailSerializer
+    serializer_classes = (CallResultSerializer, CallResultDetailSerializer)
     sort_fields = ("started_at", "last_pushed_at")
     detail_prefetch = ("transcript", "answers", "redials", "node_pushes")

@@ -27,52 +27,59 @@ class HistoryRow:
     outcome: str
 
 
+def _row(record, kind: str, **columns) -> HistoryRow:
+    """The columns every record has, and those given for its kind."""
+    return HistoryRow(
+        kind=kind,
+        pk=record.pk,
+        at=record.started_at or record.ended_at,
+        workflow=str(record.workflow),
+        intention=record.intention,
+        **columns,
+    )
+
+
+def _newest(queryset, limit: int):
+    """The ``limit`` newest by start; records AI Rudder gave no start come last."""
+    newest = queryset.select_related("workflow")
+    return newest.order_by(F("started_at").desc(nulls_last=True), "-pk")[:limit]
+
+
 def _call_rows(*, key: str, case_id: str, limit: int) -> list[HistoryRow]:
     match = Q()
     if key:
         match |= phone_match(key, CallResult.PHONE_KEY_FIELDS)
     if case_id:
         match |= Q(case_id=case_id)
-    calls = CallResult.objects.filter(match).select_related("workflow")
     return [
-        HistoryRow(
-            kind="call",
-            pk=call.pk,
-            at=call.started_at or call.ended_at,
-            workflow=str(call.workflow),
+        _row(
+            call,
+            "call",
             channel="Voice call",
             phone=call.callee_number or call.contact_number,
             case_id=call.case_id,
-            intention=call.intention,
             outcome=(
                 f"answered, {call.hangup_type}"
                 if call.answered
                 else f"not answered, {call.ring_type}"
             ).rstrip(", "),
         )
-        for call in calls.order_by(F("started_at").desc(nulls_last=True), "-pk")[:limit]
+        for call in _newest(CallResult.objects.filter(match), limit)
     ]
 
 
 def _chat_session_rows(*, key: str, limit: int) -> list[HistoryRow]:
-    sessions = (
-        ChatSession.objects.filter(phone_match(key, ChatSession.PHONE_KEY_FIELDS))
-        .select_related("workflow")
-        .order_by(F("started_at").desc(nulls_last=True), "-pk")
-    )
+    sessions = ChatSession.objects.filter(phone_match(key, ChatSession.PHONE_KEY_FIELDS))
     return [
-        HistoryRow(
-            kind="chat session",
-            pk=session.pk,
-            at=session.started_at or session.ended_at,
-            workflow=str(session.workflow),
+        _row(
+            session,
+            "chat session",
             channel=session.channel or "Chat",
             phone=session.callee,
             case_id="",
-            intention=session.intention,
             outcome=f"ended by {session.get_end_reason_display()}" if session.end_reason else "",
         )
-        for session in sessions[:limit]
+        for session in _newest(sessions, limit)
     ]
 
 

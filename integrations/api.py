@@ -1,6 +1,6 @@
 """The read-only REST API over calls and chat sessions: one viewset, configured per kind.
 
-Each domain's viewset names its model, FilterSet, serializers, the time it sorts on and what its
+Each domain's viewset names its FilterSet, serializers, the time it sorts on and what its
 detail page prefetches; listing, lookup by AI Rudder's ``call_id``, permissions and cursor
 pagination are the same for every kind of record.
 """
@@ -57,8 +57,8 @@ def record_url(view_name: str) -> serializers.HyperlinkedIdentityField:
 class RecordViewSet(viewsets.ReadOnlyModelViewSet):
     """Records newest first, filtered by the same parameters as the dashboard and the admin.
 
-    - ``model``, ``filterset_class``, ``serializer_class`` (the list's) and
-      ``detail_serializer_class`` (one record's, with its children);
+    - ``filterset_class`` (its model is the viewset's), and ``serializer_classes``: the list's and
+      one record's (with its children);
     - ``sort_fields``: the record's own time, then one it always has (``NewestFirstPagination``);
     - ``detail_prefetch``: ``prefetch_related`` lookups of the detail, so its queries stay few.
     """
@@ -67,13 +67,13 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = "[^/]+"
     permission_classes = [ModelViewPermissions]
     pagination_class = NewestFirstPagination
-    model = None
-    detail_serializer_class = None
+    serializer_classes: tuple[type[serializers.Serializer], ...] = ()
     sort_fields: tuple[str, str] = ()
     detail_prefetch: tuple = ()
 
     def get_queryset(self):
-        records = self.model.objects.select_related("workflow").annotate(
+        model = self.filterset_class._meta.model
+        records = model.objects.select_related("workflow").annotate(
             sort_at=Coalesce(*self.sort_fields)
         )
         if self.action == "retrieve":
@@ -81,6 +81,5 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
         return records
 
     def get_serializer_class(self):
-        if self.action == "retrieve":
-            return self.detail_serializer_class
-        return self.serializer_class
+        listed, detail = self.serializer_classes
+        return detail if self.action == "retrieve" else listed

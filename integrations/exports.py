@@ -126,11 +126,14 @@ def attribute(path: str) -> Callable[[Any], Any]:
     return read
 
 
+def fields(*names: str) -> tuple[Column, ...]:
+    """Columns of the record's fields ``names``, each headed by its name, none masked."""
+    return tuple(Column(name, attribute(name)) for name in names)
+
+
 # The columns every record's CSV starts with: AI Rudder's id, the record's times, its workflow.
 RECORD_COLUMNS = (
-    Column("call_id", attribute("call_id")),
-    Column("started_at", attribute("started_at")),
-    Column("ended_at", attribute("ended_at")),
+    *fields("call_id", "started_at", "ended_at"),
     Column("workflow_id", attribute("workflow.workflow_id")),
     Column("workflow_name", attribute("workflow.name")),
 )

@@ -5,17 +5,15 @@ from django.db.models import Prefetch
 from integrations.api import RecordViewSet
 
 from .filters import ChatSessionFilter
-from .models import ChatMessage, ChatSession
+from .models import ChatMessage
 from .serializers import ChatSessionDetailSerializer, ChatSessionSerializer
 
 
 class ChatSessionViewSet(RecordViewSet):
     """Chat sessions, newest first, filtered by the same parameters as the dashboard and admin."""
 
-    model = ChatSession
     filterset_class = ChatSessionFilter
-    serializer_class = ChatSessionSerializer
-    detail_serializer_class = ChatSessionDetailSerializer
+    serializer_classes = (ChatSessionSerializer, ChatSessionDetailSerializer)
     sort_fields = ("ended_at", "notified_at")
     # Messages in payload order, each with the message it quotes, in two queries.
     detail_prefetch = (
