@@ -62,6 +62,7 @@ def inbox_health(request):
         "backlog_url": _events_url(status__exact="received"),
         "endpoints": inbox.endpoints_last_delivery(),
         "drift": drift,
+        "incidents": inbox.alert_incidents(),
         "can_process": request.user.has_perm(PROCESS_EVENTS),
         "process_again_limit": PROCESS_AGAIN_LIMIT,
     }
@@ -85,7 +86,8 @@ def inbox_process_again(request):
         outcomes[status] = outcomes.get(status, 0) + 1
     if ids:
         summary = ", ".join(f"{count} {status}" for status, count in sorted(outcomes.items()))
-        messages.success(request, f"Processed {len(ids)} events again: {summary}.")
+        level = messages.WARNING if outcomes.get("failed") else messages.SUCCESS
+        messages.add_message(request, level, f"Processed {len(ids)} events again: {summary}.")
     else:
         messages.warning(request, "No failed event has that error any more.")
     return redirect("dashboard:inbox")

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 
-from django.db.models import Case, Count, Max, Min, Q, Sum, TextField, Value, When
+from django.db.models import Case, Count, F, Max, Min, Q, Sum, TextField, Value, When
 from django.db.models.functions import Left, StrIndex, TruncHour
 from django.utils import timezone
 
-from .models import PayloadDrift, WebhookEndpoint, WebhookEvent
+from .models import AlertIncident, PayloadDrift, WebhookEndpoint, WebhookEvent
 
 FAILED = WebhookEvent.Status.FAILED
 RECEIVED = WebhookEvent.Status.RECEIVED
@@ -172,3 +172,10 @@ def drift_paths_per_kind() -> dict[str, int]:
         .values_list("kind", "paths")
         .order_by()
     )
+
+
+def alert_incidents(*, recent: int = 20):
+    """Open incidents first, then the most recently opened."""
+    return AlertIncident.objects.order_by(
+        F("resolved_at").desc(nulls_first=True), "-opened_at", "-id"
+    )[:recent]

@@ -259,3 +259,14 @@ def test_the_command_and_the_beat_schedule(endpoint, chat_payload, settings):
 def test_the_task_runs_the_check(endpoint, chat_payload):
     _fail(endpoint, chat_payload, 3)
     assert check_alerts.delay().get() == {"opened": ["failures"], "resolved": []}
+
+
+@pytest.mark.django_db
+def test_the_inbox_page_shows_what_fires(endpoint, chat_payload, admin_client):
+    _fail(endpoint, chat_payload, 3)
+    alerts_check()
+
+    incidents = list(admin_client.get("/dashboard/inbox/").context["incidents"])
+
+    assert [(i.key, i.resolved_at) for i in incidents] == [("failures", None)]
+    assert "firing" in admin_client.get("/dashboard/inbox/").content.decode()

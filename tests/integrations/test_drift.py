@@ -4,6 +4,7 @@ arrives, without keeping any customer text."""
 import pytest
 
 from calls_app.kinds import CALL_RESULT
+from integrations import drift
 from integrations.models import PayloadDrift, WebhookEvent
 from sessions_app.kinds import CHATBOT_SESSION_END
 
@@ -127,3 +128,19 @@ def test_drift_shows_on_the_inbox_page(deliver, chat_payload, admin_client):
 
     assert "messages[].content.reaction" in page
     assert CHATBOT_SESSION_END.label in page
+
+
+@pytest.mark.django_db
+def test_a_drift_record_that_breaks_never_fails_the_event(
+    deliver, chat_payload, monkeypatch, caplog
+):
+    def broken(*args, **kwargs):
+        raise RuntimeError("database hiccup")
+
+    monkeypatch.setattr(drift, "_upsert", broken)
+    chat_payload["new_field"] = 1
+
+    deliver(CHAT, chat_payload)
+
+    assert WebhookEvent.objects.get().status == WebhookEvent.Status.PROCESSED
+    assert "payload drift of webhook event" in caplog.text
