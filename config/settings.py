@@ -215,9 +215,7 @@ AIRUDDER_ALERT_BACKLOG_AGE_MINUTES = env.int("AIRUDDER_ALERT_BACKLOG_AGE_MINUTES
 # delivery for longer than max(SILENCE_MIN_MINUTES, SILENCE_FACTOR x its median gap that day).
 AIRUDDER_ALERT_SILENCE_MIN_MINUTES = env.int("AIRUDDER_ALERT_SILENCE_MIN_MINUTES", default=60)
 AIRUDDER_ALERT_SILENCE_FACTOR = env.float("AIRUDDER_ALERT_SILENCE_FACTOR", default=10.0)
-AIRUDDER_ALERT_SILENCE_MIN_DELIVERIES = env.int(
-    "AIRUDDER_ALERT_SILENCE_MIN_DELIVERIES", default=24
-)
+AIRUDDER_ALERT_SILENCE_MIN_DELIVERIES = env.int("AIRUDDER_ALERT_SILENCE_MIN_DELIVERIES", default=24)
 
 # --- Personal data --------------------------------------------------------------------------
 # Retention, in days (0 keeps forever): raw deliveries of any status, and the records (calls,
