@@ -122,7 +122,8 @@ class TranscriptTurn(models.Model):
         ordering = ["call", "position"]
 
     def __str__(self) -> str:
-        return f"{self.offset} {self.robot_text[:40]}"
+        # Never what was said (names, amounts): this is shown in delete confirmations and logs.
+        return f"turn {self.position} at {self.offset or '?'}"
 
     @property
     def is_silent(self) -> bool:
@@ -154,7 +155,8 @@ class CallAnswer(models.Model):
         ordering = ["call", "position"]
 
     def __str__(self) -> str:
-        return f"{self.question_name}: {self.answer}"
+        # Never the answer (an id number, a date of birth): shown in delete confirmations.
+        return f"answer to {self.question_name or self.position}"
 
 
 class Redial(models.Model):

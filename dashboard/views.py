@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 from calls_app.exports import CALL_RESULTS_CSV
 from calls_app.filters import CallResultFilter
 from calls_app.models import CallResult
+from integrations.audit import Action, audit_record
 from integrations.exports import Column, csv_lines, csv_response, export_filename
 from integrations.models import Workflow
 from integrations.privacy import can_view_contact_details
@@ -118,4 +119,12 @@ def records_csv(request, kind: str):
     filterset = filterset_class(data=request.GET, queryset=model.objects.all())
     if not filterset.is_valid():
         return HttpResponseBadRequest(f"Invalid filters: {filterset.errors.as_text()}")
-    return export.response(filterset.qs, reveal=can_view_contact_details(request.user))
+    reveal = can_view_contact_details(request.user)
+    audit_record(
+        user=request.user,
+        action=Action.EXPORT_CSV,
+        label=export.name,
+        request=request,
+        details={"unmasked": reveal},
+    )
+    return export.response(filterset.qs, reveal=reveal)

@@ -9,9 +9,11 @@ from django.db.models.functions import Coalesce
 from rest_framework import serializers, viewsets
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import DjangoModelPermissions
+from rest_framework.response import Response
 
+from .audit import audit_record_view
 from .models import Workflow
-from .privacy import ContactDetailsMaskingMixin
+from .privacy import ContactDetailsMaskingMixin, can_view_contact_details
 
 VIEW = ["%(app_label)s.view_%(model_name)s"]
 
@@ -83,3 +85,11 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
     def get_serializer_class(self):
         listed, detail = self.serializer_classes
         return detail if self.action == "retrieve" else listed
+
+    def retrieve(self, request, *args, **kwargs):
+        """One record, with its transcript or messages: who read it goes in the audit log."""
+        record = self.get_object()
+        audit_record_view(
+            request=request, obj=record, revealed=can_view_contact_details(request.user)
+        )
+        return Response(self.get_serializer(record).data)

@@ -14,6 +14,7 @@ reliable about what they hold.
 """
 
 import copy
+import re
 from typing import Any
 
 from rest_framework import serializers
@@ -81,6 +82,46 @@ def mask_chat_content(content: Any) -> Any:
     if isinstance(contacts, list):
         masked["contacts"] = [_mask_contact(contact) for contact in contacts]
     return masked
+
+
+# The fields of AI Rudder's payloads that hold a customer's number or name, wherever they are
+# nested (``callee`` is the number in a chat notification, the contact object in a call push).
+PAYLOAD_PHONE_KEYS = frozenset({"callee", "callee_number", "contact_number", *_PHONE_KEYS})
+PAYLOAD_NAME_KEYS = frozenset({"callee_name"})
+# In a body that is not JSON, anything that reads as a phone number: 6 digits or more, spaced.
+_PHONE_LIKE = re.compile(r"\+?\d(?:[\s\-().]?\d){5,}")
+
+
+def mask_payload(data: Any) -> Any:
+    """A copy of a webhook payload with customers' numbers and names masked, at any depth.
+
+    Masks ``PAYLOAD_PHONE_KEYS`` (the callee, the dialled and uploaded numbers, redials' callee
+    numbers, numbers in shared contacts), ``PAYLOAD_NAME_KEYS`` and shared contacts' names;
+    keeps caller numbers and channel ids, and free-form data as every other surface does.
+    """
+    if isinstance(data, list):
+        return [mask_payload(item) for item in data]
+    if not isinstance(data, dict):
+        return data
+    data = mask_chat_content(data)  # a message's or a reply's content: its contacts
+    masked = {}
+    for key, value in data.items():
+        if (
+            key in PAYLOAD_PHONE_KEYS
+            and isinstance(value, str | int)
+            and not isinstance(value, bool)
+        ):
+            masked[key] = mask_phone(value)
+        elif key in PAYLOAD_NAME_KEYS and isinstance(value, str):
+            masked[key] = mask_name(value)
+        else:
+            masked[key] = mask_payload(value)
+    return masked
+
+
+def mask_phone_like(text: str) -> str:
+    """Text (a body that is not JSON) with every run that reads as a phone number masked."""
+    return _PHONE_LIKE.sub(lambda match: mask_phone(match.group()), text)
 
 
 # --- Django REST framework -------------------------------------------------------------------

@@ -112,7 +112,9 @@ class ChatMessage(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.sender_type}: {self.text[:60]}"
+        # Shown wherever a message is named (delete confirmations, the admin's log): never its
+        # text, which may hold what a customer wrote or shared.
+        return f"message {self.position} ({self.sender_type or 'unknown sender'})"
 
     @property
     def side(self) -> str:

@@ -82,6 +82,36 @@ def test_csv_export_is_recorded(client, records, member):
     assert entry.action == "export_csv" and entry.details == {"unmasked": False}
 
 
+def test_dashboard_csv_export_is_recorded(client, records, member):
+    client.force_login(member("manager", "Managers", "Customer details"))
+    response = client.get("/dashboard/export/sessions.csv", {"callee": NUMBER})
+    assert response.status_code == 200
+    entry = AuditEntry.objects.get()
+    assert entry.action == "export_csv" and entry.details == {"unmasked": True}
+    assert entry.path == "/dashboard/export/sessions.csv"
+
+
+@pytest.mark.parametrize("kind", ["calls", "sessions"])
+def test_api_detail_is_a_transcript_view_and_a_list_is_not(client, records, member, kind):
+    record = records[0] if kind == "calls" else records[1]
+    client.force_login(member("support", "Support"))
+    assert client.get(f"/api/{kind}/").status_code == 200
+    assert not AuditEntry.objects.exists()
+    assert client.get(f"/api/{kind}/{record.call_id}/").status_code == 200
+    entry = AuditEntry.objects.get()
+    assert entry.action == "view_transcript" and entry.label == record.call_id
+    assert entry.object_id == str(record.pk)
+    assert client.get(f"/api/{kind}/no-such-call/").status_code == 404
+    assert AuditEntry.objects.count() == 1
+
+    client.force_login(member("detailed", "Support", "Customer details"))
+    client.get(f"/api/{kind}/{record.call_id}/")
+    assert set(AuditEntry.objects.filter(username="detailed").values_list("action", flat=True)) == {
+        "view_transcript",
+        "reveal_contact_details",
+    }
+
+
 def test_customer_history_is_recorded_without_the_number(client, records, member):
     client.force_login(member("support", "Support"))
     client.get(reverse("customers:history"), {"phone": NUMBER})
