@@ -148,6 +148,7 @@ def _webhook_post(text: str) -> None:
 
 def alert_send(subject: str, body: str) -> None:
     """Email the recipients and post to the webhook; failures are logged, never raised."""
+    logger.warning("%s: %s", subject, body)  # also in the logs, whoever else is told
     link = _inbox_url()
     text = f"{body}\n\nInbox health: {link}" if link else body
     recipients = settings.AIRUDDER_ALERT_EMAILS

@@ -234,6 +234,7 @@ def test_a_webhook_that_fails_is_logged_not_raised(endpoint, chat_payload, alert
     assert alerts_check()["opened"] == ["failures"]
 
     assert len(mail.outbox) == 1  # email still sent
+    assert "ALERT failures: 3 webhook events failed" in caplog.text
     assert "alert webhook could not be posted" in caplog.text
     assert "secret-hook-path" not in caplog.text
 
