@@ -4,7 +4,7 @@ The right to erasure (GDPR art. 17, Indonesia's PDP law art. 8 and 43, the Phili
 Privacy Act sec. 16(e)). One number, written any way (``integrations.phones.phone_key``), finds
 
 - the call results whose dialled or uploaded number it is (with their transcripts, answers,
-  redials and node pushes),
+  redials and node pushes), and other calls' redials that dialled it,
 - the chat sessions with it (with their messages),
 - the raw deliveries (``WebhookEvent``) those records were written from, and every other
   delivery whose body holds the number (the body is scanned in batches, so the number is found
@@ -32,7 +32,8 @@ from sessions_app.models import ChatMessage, ChatSession
 
 # Fewer digits than this could be part of anyone's number: refused rather than over-erased.
 MIN_KEY_LENGTH = 6
-SCAN_BATCH = 500
+# Bodies read at a time while scanning (each at most AIRUDDER_MAX_BODY_BYTES, usually a few kB).
+SCAN_BATCH = 100
 # What may separate the digits of a number in a body: spacing, dashes, brackets, dots, a "+".
 _SEPARATORS = re.compile(rb"[\s\-().+]")
 
@@ -123,11 +124,20 @@ def customer_erase(
                 "event_id", flat=True
             )
         )
+        # An earlier attempt that dialled the number, in another customer's call (a contact's
+        # second number): that attempt goes, the call stays.
+        other_redials = [
+            redial.pk
+            for redial in Redial.objects.exclude(call__in=call_ids)
+            .filter(callee_number__iendswith=key[-4:])
+            .only("pk", "callee_number")
+            if phone_key(redial.callee_number) == key
+        ]
         report.counts = {
             "call results": len(call_ids),
             "transcript turns": TranscriptTurn.objects.filter(call__in=call_ids).count(),
             "call answers": CallAnswer.objects.filter(call__in=call_ids).count(),
-            "redials": Redial.objects.filter(call__in=call_ids).count(),
+            "redials": Redial.objects.filter(call__in=call_ids).count() + len(other_redials),
             "node pushes": NodePush.objects.filter(call__in=call_ids).count(),
             "chat sessions": len(session_ids),
             "chat messages": ChatMessage.objects.filter(session__in=session_ids).count(),
@@ -136,6 +146,7 @@ def customer_erase(
         if dry_run:
             return report
         CallResult.objects.filter(pk__in=call_ids).delete()
+        Redial.objects.filter(pk__in=other_redials).delete()
         ChatSession.objects.filter(pk__in=session_ids).delete()
         WebhookEvent.objects.filter(Q(pk__in=event_ids)).delete()
         audit_record(

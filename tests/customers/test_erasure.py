@@ -29,12 +29,24 @@ def customer(deliver, chat_payload, call_payload):
     call["call"]["callee_number"] = NUMBER
     call["callee"] = {**call["callee"], "callee_number": "(62) 81234569092"}
     assert deliver("call_result", call).status_code == 200
+    second = {**call_payload, "call": {**call_payload["call"], "call_id": "call-other"}}
+    second["call"]["callee_number"] = OTHER
+    second["callee"] = {**second["callee"], "callee_number": OTHER}
+    second["call"]["redial_call"] = [
+        {**second["call"]["redial_call"][0], "call_id": "redial-customer", "callee_number": NUMBER},
+        {**second["call"]["redial_call"][1], "call_id": "redial-other", "callee_number": OTHER},
+    ]
+    assert deliver("call_result", second).status_code == 200
     deliver("chatbot_session_end", b'{"callee": "+62 812 3456 9092", "broken":')
     deliver("chatbot_session_end", b'{"callee": "+62 812 3456 90921", "broken":')  # longer
     return {
         "events": set(WebhookEvent.objects.values_list("pk", flat=True)),
         "other_event": ChatSession.objects.get(call_id="chat-other").event_id,
     }
+
+
+def _calls():
+    return list(CallResult.objects.order_by("call_id").values_list("call_id", flat=True))
 
 
 def test_dry_run_reports_and_removes_nothing(customer):
@@ -45,7 +57,12 @@ def test_dry_run_reports_and_removes_nothing(customer):
     assert report.counts["chat sessions"] == 1
     messages = ChatMessage.objects.filter(session__call_id="chat-customer").count()
     assert report.counts["chat messages"] == messages > 0
-    assert report.counts["webhook events"] == 3  # the two records' and the failed one naming it
+    # The two records' deliveries, the other call's (its redial dialled the number) and the
+    # failed one naming it.
+    assert report.counts["webhook events"] == 4
+    assert (
+        report.counts["redials"] == Redial.objects.filter(call__call_id="call-customer").count() + 1
+    )
     assert before == (
         WebhookEvent.objects.count(), CallResult.objects.count(), ChatSession.objects.count()
     )  # fmt: skip
@@ -54,6 +71,7 @@ def test_dry_run_reports_and_removes_nothing(customer):
 
 def test_removes_every_record_and_delivery_of_the_customer_only(customer):
     call = CallResult.objects.get(call_id="call-customer")
+    other = CallResult.objects.get(call_id="call-other")
     children = {
         model: model.objects.filter(call=call).count()
         for model in (TranscriptTurn, CallAnswer, Redial, NodePush)
@@ -64,10 +82,13 @@ def test_removes_every_record_and_delivery_of_the_customer_only(customer):
 
     assert not report.dry_run
     assert report.counts["transcript turns"] == children[TranscriptTurn]
-    assert report.counts["redials"] == children[Redial]
-    assert not CallResult.objects.exists()
+    assert report.counts["redials"] == children[Redial] + 1
+    assert _calls() == ["call-other"]
     for model in children:
-        assert not model.objects.exists()
+        assert not model.objects.filter(call=call).exists()
+    # The other customer's call stays, without the attempt that dialled the number.
+    assert list(other.redials.values_list("redial_call_id", flat=True)) == ["redial-other"]
+    assert other.transcript.exists()
     assert list(ChatSession.objects.values_list("call_id", flat=True)) == ["chat-other"]
     assert not ChatMessage.objects.exclude(session__call_id="chat-other").exists()
     left = set(WebhookEvent.objects.values_list("pk", flat=True))
@@ -94,19 +115,19 @@ def test_leaves_an_audit_entry_without_the_number(customer, django_user_model):
 def test_a_number_too_short_to_name_one_customer_is_refused(customer):
     with pytest.raises(ValueError, match="at least 6 digits"):
         customer_erase(phone="+62 81")
-    assert CallResult.objects.exists()
+    assert _calls() == ["call-customer", "call-other"]
 
 
 def test_command_prints_json_and_erases(customer, capsys):
     call_command("erase_customer", "--phone", "62-812-3456-9092", "--dry-run", "--json")
     dry = json.loads(capsys.readouterr().out)
     assert dry["dry_run"] is True and dry["counts"]["call results"] == 1
-    assert CallResult.objects.exists()
+    assert _calls() == ["call-customer", "call-other"]
 
     call_command("erase_customer", "--phone", "62-812-3456-9092", "--json")
     done = json.loads(capsys.readouterr().out)
     assert done["dry_run"] is False and done["counts"] == dry["counts"]
-    assert not CallResult.objects.exists()
+    assert _calls() == ["call-other"]
     entry = AuditEntry.objects.get()
     assert entry.user is None and entry.username.startswith("manage.py erase_customer")
 
@@ -141,11 +162,11 @@ def test_admin_erases_from_the_customer_history(client, customer, officer):
     assert confirm.status_code == 200
     assert "Call results: 1" in page and "Chat sessions: 1" in page
     assert NUMBER not in page  # shown masked: the officer may not see customer details
-    assert CallResult.objects.exists()
+    assert _calls() == ["call-customer", "call-other"]
 
     done = client.post(reverse("customers:erase"), {"call": call.pk, "confirm": "yes"})
     assert done.status_code == 302
-    assert not CallResult.objects.exists()
+    assert _calls() == ["call-other"]
     assert list(ChatSession.objects.values_list("call_id", flat=True)) == ["chat-other"]
     assert AuditEntry.objects.filter(action="erase_customer", user=officer).count() == 1
 
@@ -154,9 +175,9 @@ def test_admin_erases_a_typed_number(client, customer, officer):
     client.force_login(officer)
     preview = client.post(reverse("customers:erase"), {"phone": "+62 812 3456 9092"})
     assert "Yes, erase" in preview.content.decode()
-    assert CallResult.objects.exists()
+    assert _calls() == ["call-customer", "call-other"]
     client.post(reverse("customers:erase"), {"phone": "+62 812 3456 9092", "confirm": "yes"})
-    assert not CallResult.objects.exists()
+    assert _calls() == ["call-other"]
 
 
 def test_erasing_needs_its_own_permission(client, customer, django_user_model):
@@ -172,4 +193,4 @@ def test_erasing_needs_its_own_permission(client, customer, django_user_model):
     assert client.get(reverse("customers:erase"), {"call": call.pk}).status_code == 403
     response = client.post(reverse("customers:erase"), {"call": call.pk, "confirm": "yes"})
     assert response.status_code == 403
-    assert CallResult.objects.exists()
+    assert _calls() == ["call-customer", "call-other"]
