@@ -5,7 +5,8 @@ Privacy Act sec. 16(e)). One number, written any way (``integrations.phones.phon
 
 - the call results whose dialled or uploaded number it is (with their transcripts, answers,
   redials and node pushes), and other calls' redials that dialled it,
-- the chat sessions with it (with their messages),
+- the chat sessions with it (with their messages), and the customer as a contact shared in
+  other customers' chats (that contact, and replies quoting it, become ``{"erased": true}``),
 - the raw deliveries (``WebhookEvent``) those records were written from, and every other
   delivery whose body holds the number (the body is scanned in batches, so the number is found
   in deliveries that failed, or that named it elsewhere).
@@ -19,6 +20,7 @@ import hashlib
 import hmac
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -28,6 +30,7 @@ from calls_app.models import CallAnswer, CallResult, NodePush, Redial, Transcrip
 from integrations.audit import Action, audit_record
 from integrations.models import WebhookEvent
 from integrations.phones import phone_key, phone_match
+from sessions_app.content import content_plain_text
 from sessions_app.models import ChatMessage, ChatSession
 
 # Fewer digits than this could be part of anyone's number: refused rather than over-erased.
@@ -88,6 +91,60 @@ def events_mentioning(key: str, *, batch: int = SCAN_BATCH) -> set[int]:
         last = rows[-1][0]
 
 
+_CONTACT_PHONE_KEYS = ("phone_number", "phone", "wa_id")
+
+
+def _is_the_customer(contact: Any, key: str) -> bool:
+    """A shared contact (``{name, phone_number}`` or WhatsApp's ``{name: {...}, phones: [...]}``)
+    with the number among its phones."""
+    if not isinstance(contact, dict):
+        return False
+    phones = [contact, *(p for p in contact.get("phones") or [] if isinstance(p, dict))]
+    return any(
+        isinstance(phone.get(name), str | int) and phone_key(str(phone[name])) == key
+        for phone in phones
+        for name in _CONTACT_PHONE_KEYS
+    )
+
+
+def _without_the_customer(content: Any, key: str) -> Any:
+    """``content`` with the contacts that are the customer replaced by ``{"erased": true}``, or
+    ``None`` when it has none."""
+    if not isinstance(content, dict) or not isinstance(content.get("contacts"), list):
+        return None
+    contacts = content["contacts"]
+    if not any(_is_the_customer(contact, key) for contact in contacts):
+        return None
+    kept = [{"erased": True} if _is_the_customer(c, key) else c for c in contacts]
+    return {**content, "contacts": kept}
+
+
+def _shared_contacts(key: str, session_ids: list[int]) -> list[ChatMessage]:
+    """Messages of other customers' sessions that share, or quote, the customer as a contact;
+    returned with the contact erased from them, unsaved."""
+    candidates = (
+        ChatMessage.objects.exclude(session__in=session_ids)
+        .filter(Q(content_type="contacts") | Q(reply__isnull=False))
+        .only("pk", "content", "reply", "text")
+    )
+    changed = []
+    for message in candidates.iterator(chunk_size=SCAN_BATCH):
+        content = _without_the_customer(message.content, key)
+        reply = message.reply
+        quoted = (
+            _without_the_customer(reply.get("content"), key) if isinstance(reply, dict) else None
+        )
+        if content is None and quoted is None:
+            continue
+        if content is not None:
+            message.content = content
+            message.text = content_plain_text(content)
+        if quoted is not None:
+            message.reply = {**reply, "content": quoted}
+        changed.append(message)
+    return changed
+
+
 def customer_key(phone: str) -> str:
     key = phone_key(phone)
     if sum(character.isdigit() for character in key) < MIN_KEY_LENGTH:
@@ -133,6 +190,7 @@ def customer_erase(
             .only("pk", "callee_number")
             if phone_key(redial.callee_number) == key
         ]
+        shared = _shared_contacts(key, session_ids)
         report.counts = {
             "call results": len(call_ids),
             "transcript turns": TranscriptTurn.objects.filter(call__in=call_ids).count(),
@@ -142,11 +200,13 @@ def customer_erase(
             "chat sessions": len(session_ids),
             "chat messages": ChatMessage.objects.filter(session__in=session_ids).count(),
             "webhook events": len(event_ids),
+            "contacts shared in other chats": len(shared),
         }
         if dry_run:
             return report
         CallResult.objects.filter(pk__in=call_ids).delete()
         Redial.objects.filter(pk__in=other_redials).delete()
+        ChatMessage.objects.bulk_update(shared, ["content", "reply", "text"])
         ChatSession.objects.filter(pk__in=session_ids).delete()
         WebhookEvent.objects.filter(Q(pk__in=event_ids)).delete()
         audit_record(

@@ -194,3 +194,39 @@ def test_erasing_needs_its_own_permission(client, customer, django_user_model):
     response = client.post(reverse("customers:erase"), {"call": call.pk, "confirm": "yes"})
     assert response.status_code == 403
     assert _calls() == ["call-customer", "call-other"]
+
+
+def test_the_customer_shared_as_a_contact_in_another_chat_is_erased_from_it(
+    customer, deliver, chat_payload
+):
+    contact = {"name": "WILL SMITH", "phone_number": "+62 812 3456 9092"}
+    friend = {"name": "SITI AMINAH", "phones": [{"phone": OTHER, "wa_id": OTHER[1:]}]}
+    chat_payload["call_id"] = "chat-friend"
+    chat_payload["callee"] = OTHER
+    chat_payload["messages"] = [
+        {
+            "msg_id": "shared",
+            "sender_type": "user",
+            "timestamp": 1720160400,
+            "content": {"type": "contacts", "contacts": [contact, friend]},
+        },
+        {
+            "msg_id": "quoting",
+            "sender_type": "agent",
+            "timestamp": 1720160401,
+            "content": {"type": "text", "text": "Noted"},
+            "reply": {"msg_id": "shared", "content": {"type": "contacts", "contacts": [contact]}},
+        },
+    ]
+    assert deliver("chatbot_session_end", chat_payload).status_code == 200
+
+    report = customer_erase(phone=NUMBER)
+
+    assert report.counts["contacts shared in other chats"] == 2
+    session = ChatSession.objects.get(call_id="chat-friend")
+    shared, quoting = session.messages.order_by("position")
+    assert shared.content["contacts"] == [{"erased": True}, friend]
+    assert "WILL SMITH" not in shared.text and "SITI AMINAH" in shared.text
+    assert quoting.reply["content"]["contacts"] == [{"erased": True}]
+    assert quoting.reply["msg_id"] == "shared" and quoting.content["text"] == "Noted"
+    assert session.event_id is None  # its delivery named the number: gone
