@@ -26,8 +26,10 @@ run: migrate
 	$(BIN)/python manage.py process_events
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# Two test processes (pytest-xdist); the tests that start a real Celery worker share one of them.
+PYTEST_WORKERS ?= 2
 test: setup
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .

@@ -75,6 +75,15 @@ def deliver(client, endpoint, django_capture_on_commit_callbacks):
     return _deliver
 
 
+def pytest_collection_modifyitems(items):
+    """Tests on a real broker run in one xdist process (``--dist loadgroup``), one at a time:
+    a worker started by one process would otherwise take tasks queued by the other, whose
+    database it cannot see."""
+    for item in items:
+        if item.get_closest_marker("broker"):
+            item.add_marker(pytest.mark.xdist_group("broker"))
+
+
 def pytest_configure(config):
     """Test users' passwords hashed with MD5: PBKDF2 took most of the suite's time."""
     from django.conf import settings
