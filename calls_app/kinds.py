@@ -6,6 +6,7 @@ from pathlib import Path
 from integrations.drift import example_fields
 from integrations.kinds import EventKind, InboundEvent
 
+from .selectors import call_result_snapshot
 from .services import call_result_record
 
 
@@ -65,6 +66,7 @@ CALL_RESULT = EventKind(
     process=_process,
     signed=False,
     example=EXAMPLE,
+    snapshot=call_result_snapshot,
     known_fields=_known_fields(),
     known_values=KNOWN_VALUES,
 )

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from integrations import inbox, kinds
-from integrations.services import webhook_event_process
+from integrations.replay import webhook_event_replay
 
 VIEW_EVENTS = "integrations.view_webhookevent"
 PROCESS_EVENTS = "integrations.process_webhookevent"
@@ -82,7 +82,7 @@ def inbox_process_again(request):
     )
     outcomes: dict[str, int] = {}
     for event_id in ids:
-        status = webhook_event_process(event_id=event_id, force=True).status
+        status = webhook_event_replay(event_id=event_id).event.status
         outcomes[status] = outcomes.get(status, 0) + 1
     if ids:
         summary = ", ".join(f"{count} {status}" for status, count in sorted(outcomes.items()))

@@ -19,7 +19,8 @@ from django.views.decorators.http import require_POST
 from . import kinds
 from .models import WebhookEndpoint, WebhookEvent, Workflow
 from .privacy import can_view_contact_details, mask_payload, mask_phone_like
-from .services import webhook_endpoint_rotate_secret, webhook_event_process
+from .replay import webhook_event_replay
+from .services import webhook_endpoint_rotate_secret
 
 PROCESS_PERMISSION = "integrations.process_webhookevent"
 
@@ -119,6 +120,7 @@ class WebhookEventAdmin(admin.ModelAdmin):
             },
         ),
         ("Failure", {"fields": ["error", "traceback_text"]}),
+        ("Last processed again", {"fields": ["replay_changes_table"]}),
         ("Delivery", {"fields": ["body_pretty", "headers_table"]}),
     ]
     readonly_fields = [
@@ -134,6 +136,7 @@ class WebhookEventAdmin(admin.ModelAdmin):
         "remote_addr",
         "error",
         "traceback_text",
+        "replay_changes_table",
         "body_pretty",
         "headers_table",
     ]
@@ -192,6 +195,19 @@ class WebhookEventAdmin(admin.ModelAdmin):
         )
         return format_html("<table>{}</table>", rows)
 
+    @admin.display(description="what changed in its records")
+    def replay_changes_table(self, event: WebhookEvent) -> str:
+        if not event.replay_changes:
+            return "-"
+        rows = format_html_join(
+            "", "<tr><th>{}</th><td>{}</td><td>{}</td></tr>", event.replay_changes
+        )
+        return format_html(
+            "<table><thead><tr><th></th><th>before</th><th>after</th></tr></thead>"
+            "<tbody>{}</tbody></table>",
+            rows,
+        )
+
     @admin.display(description="traceback")
     def traceback_text(self, event: WebhookEvent) -> str:
         return format_html("<pre>{}</pre>", event.traceback) if event.traceback else "-"
@@ -202,18 +218,26 @@ class WebhookEventAdmin(admin.ModelAdmin):
 
     def _process(self, request, event_ids: list[int]) -> None:
         counts: dict[str, int] = {}
+        changed = 0
         for event_id in event_ids:
-            status = webhook_event_process(event_id=event_id, force=True).status
+            replay = webhook_event_replay(event_id=event_id)
+            status = replay.event.status
             counts[status] = counts.get(status, 0) + 1
+            changed += bool(replay.changes)
         summary = ", ".join(
             f"{counts[status]} {label.lower()}"
             for status, label in WebhookEvent.Status.choices
             if status in counts
         )
         failed = counts.get(WebhookEvent.Status.FAILED, 0)
+        changes = (
+            f" The records of {changed} changed: see each event's page."
+            if changed
+            else " Their records did not change."
+        )
         self.message_user(
             request,
-            f"Processed {len(event_ids)} event(s) again: {summary or 'none'}.",
+            f"Processed {len(event_ids)} event(s) again: {summary or 'none'}.{changes}",
             messages.WARNING if failed else messages.SUCCESS,
         )
 

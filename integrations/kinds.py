@@ -66,6 +66,9 @@ class EventKind:
     example: Path
     signed: bool = False
     description: str = ""
+    # What the records a payload is about look like now, as ``{"label": "text"}``, so that
+    # processing an event again can show what it changed. No customer numbers or names in it.
+    snapshot: Callable[[dict], dict[str, str]] | None = None
     known_fields: frozenset[str] = frozenset()
     known_values: dict[str, frozenset[str]] = field(default_factory=dict, hash=False)
 

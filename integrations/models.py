@@ -119,6 +119,11 @@ class WebhookEvent(models.Model):
     traceback = models.TextField(blank=True)
     attempts = models.PositiveIntegerField(default=0)
     processed_at = models.DateTimeField(null=True, blank=True)
+    replay_changes = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="What the last 'process again' changed in the records: [label, before, after].",
+    )
 
     class Meta:
         ordering = ["-received_at", "-id"]

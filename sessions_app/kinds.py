@@ -6,6 +6,7 @@ from pathlib import Path
 from integrations.drift import example_fields
 from integrations.kinds import EventKind, InboundEvent
 
+from .selectors import chat_session_snapshot
 from .services import chat_session_record
 
 
@@ -64,6 +65,7 @@ CHATBOT_SESSION_END = EventKind(
     process=_process,
     signed=True,
     example=EXAMPLE,
+    snapshot=chat_session_snapshot,
     known_fields=_known_fields(),
     known_values=KNOWN_VALUES,
 )

@@ -336,7 +336,10 @@ class TestProcessAgain:
         )
 
         assert response.status_code == 302
-        assert texts(response) == ["Processed 2 event(s) again: 1 processed, 1 failed."]
+        assert texts(response) == [
+            "Processed 2 event(s) again: 1 processed, 1 failed. "
+            "The records of 1 changed: see each event's page."
+        ]
         fine.refresh_from_db()
         broken.refresh_from_db()
         untouched.refresh_from_db()
@@ -358,7 +361,9 @@ class TestProcessAgain:
             EVENTS_URL, {"action": "process_again", "_selected_action": [event.pk]}
         )
 
-        assert texts(response) == ["Processed 1 event(s) again: 1 processed."]
+        assert texts(response) == [
+            "Processed 1 event(s) again: 1 processed. Their records did not change."
+        ]
         event.refresh_from_db()
         assert event.attempts == 2
         assert ChatSession.objects.count() == 1
@@ -439,7 +444,10 @@ class TestProcessAgain:
 
         assert response.status_code == 302
         assert response.url == event_url(event)
-        assert texts(response) == ["Processed 1 event(s) again: 1 processed."]
+        assert texts(response) == [
+            "Processed 1 event(s) again: 1 processed. "
+            "The records of 1 changed: see each event's page."
+        ]
         event.refresh_from_db()
         assert event.status == "processed"
 
