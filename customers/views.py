@@ -109,6 +109,14 @@ def customer_history_view(request):
             request=request,
             details={"rows": len(rows), "unmasked": reveal},
         )
+        if reveal and rows:
+            audit_record(
+                user=request.user,
+                action=Action.REVEAL_CONTACT_DETAILS,
+                obj=record,
+                label=subject or "search",
+                request=request,
+            )
     erase_params = {k: request.GET[k] for k in ("call", "chat_session") if k in request.GET}
     context = {
         **admin.site.each_context(request),

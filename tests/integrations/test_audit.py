@@ -112,6 +112,36 @@ def test_api_detail_is_a_transcript_view_and_a_list_is_not(client, records, memb
     }
 
 
+def test_opening_a_delivery_is_recorded_and_a_reveal_for_those_who_see_it_whole(
+    client, records, member
+):
+    event_url = reverse("admin:integrations_webhookevent_change", args=[records[0].event_id])
+    client.force_login(member("integrator", "Integrators"))
+    assert client.get(event_url).status_code == 200
+    entry = AuditEntry.objects.get()
+    assert entry.action == "view_transcript" and entry.object_id == str(records[0].event_id)
+    assert entry.content_type.model == "webhookevent"
+
+    client.force_login(member("detailed", "Integrators", "Customer details"))
+    client.get(event_url)
+    assert set(AuditEntry.objects.filter(username="detailed").values_list("action", flat=True)) == {
+        "view_transcript",
+        "reveal_contact_details",
+    }
+
+
+def test_customer_history_unmasked_is_a_reveal(client, records, member):
+    client.force_login(member("detailed", "Support", "Customer details"))
+    assert (
+        NUMBER in client.get(reverse("customers:history"), {"call": records[0].pk}).content.decode()
+    )
+    actions = list(AuditEntry.objects.order_by("pk").values_list("action", "object_id"))
+    assert actions == [
+        ("view_customer_history", str(records[0].pk)),
+        ("reveal_contact_details", str(records[0].pk)),
+    ]
+
+
 def test_customer_history_is_recorded_without_the_number(client, records, member):
     client.force_login(member("support", "Support"))
     client.get(reverse("customers:history"), {"phone": NUMBER})
