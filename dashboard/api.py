@@ -7,7 +7,8 @@ API, so a count can be followed to the calls behind it.
 
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
@@ -16,7 +17,14 @@ from rest_framework.views import APIView
 from calls_app.filters import CallResultFilter
 from calls_app.models import CallResult
 from calls_app.outcomes import CALL_OUTCOMES
-from integrations.filtering import filter_params, query_string, with_params
+from integrations.api import ApiSchema
+from integrations.filtering import (
+    BooleanFilter,
+    DayFilter,
+    filter_params,
+    query_string,
+    with_params,
+)
 from sessions_app.filters import ChatSessionFilter
 from sessions_app.models import ChatSession
 from sessions_app.outcomes import CHAT_SESSION_OUTCOMES
@@ -44,22 +52,81 @@ class CanViewDashboard(BasePermission):
         return request.user.has_perm("dashboard.view_dashboard")
 
 
+def _filter_type(flt) -> OpenApiTypes:
+    if isinstance(flt, BooleanFilter):
+        return OpenApiTypes.BOOL
+    if isinstance(flt, DayFilter):
+        return OpenApiTypes.DATE
+    return OpenApiTypes.STR
+
+
 def _filter_parameters() -> list[OpenApiParameter]:
     names = {**CallResultFilter.base_filters, **ChatSessionFilter.base_filters}
     return [
         OpenApiParameter(
             name,
-            OpenApiTypes.DATE if name.startswith("date_") else OpenApiTypes.STR,
+            _filter_type(flt),
             description=f"{flt.label or name} (as in /api/calls/ or /api/sessions/)",
         )
         for name, flt in names.items()
     ]
 
 
+def _groups() -> list[str]:
+    keys = [key for _, _, outcomes, _ in KINDS.values() for key in outcomes.groups]
+    return list(dict.fromkeys(keys))
+
+
+def _group_column(field_class: type[serializers.Field]) -> serializers.Field:
+    """A group's value: only in rows grouped by it, and empty (``null``) for some records."""
+    return field_class(required=False, allow_null=True)
+
+
+# One row of the results: its counts, the link to its records, and the values of its groups.
+_ROW = inline_serializer(
+    "OutcomesRow",
+    {
+        "count": serializers.IntegerField(),
+        "answered_count": serializers.IntegerField(required=False, help_text="Calls"),
+        "handed_over_count": serializers.IntegerField(required=False, help_text="Sessions"),
+        "records": serializers.URLField(help_text="These records in /api/calls/ or /api/sessions/"),
+        **{
+            name: _group_column(serializers.CharField)
+            for name in [
+                "workflow_id",
+                "workflow_name",
+                "intention",
+                "hangup_type",
+                "ring_type",
+                "end_reason",
+                "channel",
+            ]
+        },
+        "answered": _group_column(serializers.BooleanField),
+        "handed_over": _group_column(serializers.BooleanField),
+        "day": _group_column(serializers.DateField),
+    },
+)
+_OUTCOMES = inline_serializer(
+    "Outcomes",
+    {
+        "kind": serializers.ChoiceField(choices=list(KINDS)),
+        "group_by": serializers.ListField(child=serializers.ChoiceField(choices=_groups())),
+        "filters": serializers.DictField(
+            child=serializers.ListField(child=serializers.CharField()),
+            help_text="The filter parameters read, normalised",
+        ),
+        "total": serializers.IntegerField(),
+        "results": _ROW.__class__(many=True),
+    },
+)
+
+
 class OutcomesView(APIView):
     """Counts grouped by ``group_by``, for users with the dashboard's permission."""
 
     permission_classes = [IsAuthenticated, CanViewDashboard]
+    schema = ApiSchema()
 
     @extend_schema(
         parameters=[
@@ -67,13 +134,17 @@ class OutcomesView(APIView):
             OpenApiParameter(
                 "group_by",
                 OpenApiTypes.STR,
+                enum=_groups(),
+                many=True,
+                style="form",
+                explode=False,
                 description="Comma-separated: calls: workflow, intention, hangup_type, "
                 "ring_type, answered, day; sessions: workflow, intention, end_reason, channel, "
-                "handed_over, day. Empty: one row with the total.",
+                "handed_over, day. Another, or one repeated: 400. Empty: one row with the total.",
             ),
             *_filter_parameters(),
         ],
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: _OUTCOMES},
     )
     def get(self, request):
         kind = request.query_params.get("kind", "")

@@ -2,11 +2,17 @@
 
 Each domain's viewset names its FilterSet, serializers, the time it sorts on and what its
 detail page prefetches; listing, lookup by AI Rudder's ``call_id``, permissions and cursor
-pagination are the same for every kind of record.
+pagination are the same for every kind of record. ``ApiSchema`` documents the errors every
+operation of the read API can answer, besides its 200.
 """
 
+import re
+
 from django.db.models.functions import Coalesce
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers, viewsets
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import DjangoModelPermissions
 from rest_framework.response import Response
@@ -24,16 +30,89 @@ class ModelViewPermissions(DjangoModelPermissions):
     perms_map = {**DjangoModelPermissions.perms_map, "GET": VIEW, "HEAD": VIEW, "OPTIONS": VIEW}
 
 
+_DETAIL = inline_serializer("ErrorDetail", {"detail": serializers.CharField()})
+# What DRF and django-filter answer to unreadable parameters: each one's name -> its messages.
+_FIELD_ERRORS = {
+    "type": "object",
+    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+    "example": {"date_from": ["Enter a valid date."]},
+}
+
+
+class ApiSchema(AutoSchema):
+    """Documents, besides an operation's 200, the errors the read API answers.
+
+    400 (a parameter it cannot read: ``{"name": ["message", …]}``), 401 and 403 (``{"detail":
+    "…"}``: not logged in, or without the permission), and 404 (``{"detail": "…"}``) for an
+    operation with a path parameter (an unknown id) or a cursor (one that is not ours).
+    """
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        for code, response in self.error_responses().items():
+            if code not in responses:
+                responses[code] = self._get_response_for_code(response, code, direction=direction)
+        return responses
+
+    def error_responses(self) -> dict[str, OpenApiResponse]:
+        errors = {
+            "400": OpenApiResponse(
+                _FIELD_ERRORS, description="A parameter is unreadable: the messages by its name."
+            ),
+            "401": OpenApiResponse(_DETAIL, description="Not authenticated."),
+            "403": OpenApiResponse(
+                _DETAIL,
+                description="Without the permission to read these records, or not logged in "
+                "(session authentication answers 403 rather than 401).",
+            ),
+        }
+        paginated = self._is_list_view() and self._get_paginator() is not None
+        if paginated or "{" in self.path:
+            errors["404"] = OpenApiResponse(
+                _DETAIL, description="No record with this id, or the cursor is not one of ours."
+            )
+        return errors
+
+
+_WHOLE_NUMBER = re.compile(r"[0-9]+")
+
+
 class NewestFirstPagination(CursorPagination):
     """Newest first by ``sort_at``, a time every record has (the view annotates it), then id.
 
     The records' own times can be missing when AI Rudder leaves them out, and a cursor cannot
-    point at a missing value.
+    point at a missing value. ``page_size`` is a whole number from 1 to ``max_page_size``;
+    another value is a 400 that names it (DRF would silently use the default instead), an
+    empty one means the default, as an empty filter means none.
     """
 
     ordering = ("-sort_at", "-id")
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    def get_page_size(self, request):
+        value = request.query_params.get(self.page_size_query_param, "")
+        if value == "":
+            return self.page_size
+        size = int(value) if _WHOLE_NUMBER.fullmatch(value) and len(value) < 10 else 0
+        if not 1 <= size <= self.max_page_size:
+            raise ValidationError(
+                {
+                    self.page_size_query_param: [
+                        f"Enter a whole number from 1 to {self.max_page_size}."
+                    ]
+                }
+            )
+        return size
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update(
+                    minimum=1, maximum=self.max_page_size, default=self.page_size
+                )
+        return parameters
 
 
 class WorkflowSerializer(serializers.ModelSerializer):
@@ -67,6 +146,7 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
 
     lookup_field = "call_id"
     lookup_value_regex = "[^/]+"
+    schema = ApiSchema()
     permission_classes = [ModelViewPermissions]
     pagination_class = NewestFirstPagination
     serializer_classes: tuple[type[serializers.Serializer], ...] = ()

@@ -27,12 +27,16 @@ def grouped_counts(
 ) -> list[dict]:
     """``counts`` per combination of ``group_by`` keys (of ``groups``), by day first, then largest.
 
-    The key ``day`` groups on the local day of ``day_field``.
+    The key ``day`` groups on the local day of ``day_field``. No keys: one row, the totals (also
+    of no records).
     """
     unknown = [key for key in group_by if key not in groups]
     if unknown:
         raise ValueError(f"unknown group(s): {', '.join(unknown)}")
     columns = [column for key in group_by for column in groups[key]]
+    if not columns:
+        # ``values()`` of no columns would group by every column: one row per record.
+        return [queryset.order_by().aggregate(**counts)]
     if "day" in group_by:
         day = TruncDate(day_field, tzinfo=timezone.get_default_timezone())
         queryset = queryset.annotate(day=day)
