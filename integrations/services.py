@@ -13,8 +13,7 @@ from datetime import timedelta
 from functools import partial
 
 from celery.exceptions import SoftTimeLimitExceeded
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 
 from . import kinds
@@ -124,7 +123,33 @@ def _enqueue(event_id: int) -> None:
         logger.exception("Could not queue webhook event %s; the sweep will pick it up", event_id)
 
 
-@transaction.atomic
+def _upsert_event(values: dict) -> tuple[int, int]:
+    """Store a delivery or count it on the event it repeats, in one statement.
+
+    ``INSERT … ON CONFLICT (endpoint, kind, dedup_key) DO UPDATE … RETURNING``: one round trip
+    in autocommit, no transaction, no savepoint, and the unique constraint still decides what
+    is a repeat (copies at the same moment make one event). PostgreSQL and SQLite (3.35+) both
+    speak it. Returns the event's id and its delivery count (1 for a new event).
+    """
+    fields = [f for f in WebhookEvent._meta.concrete_fields if not f.primary_key]
+    row = {f.attname: f.get_default() for f in fields} | values
+    quote = connection.ops.quote_name
+    table = quote(WebhookEvent._meta.db_table)
+    columns = ", ".join(quote(f.column) for f in fields)
+    params = [f.get_db_prep_save(row[f.attname], connection) for f in fields]
+    count, last = quote("delivery_count"), quote("last_received_at")
+    sql = (
+        f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))}) "  # noqa: S608
+        f"ON CONFLICT ({quote('endpoint_id')}, {quote('kind')}, {quote('dedup_key')}) "
+        f"DO UPDATE SET {count} = {table}.{count} + 1, {last} = EXCLUDED.{last} "
+        f"RETURNING {quote('id')}, {count}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        event_id, delivery_count = cursor.fetchone()
+    return event_id, delivery_count
+
+
 def webhook_event_receive(
     *,
     endpoint: WebhookEndpoint,
@@ -136,32 +161,32 @@ def webhook_event_receive(
 ) -> Delivery:
     """Store one delivery before anything else, or count it on the event it repeats.
 
-    The unique constraint on (endpoint, kind, dedup_key) decides what is a repeat, so copies that
-    arrive at the same moment still make one event. A new event is queued for a worker once
-    committed, unless ``enqueue`` is off (the caller processes it itself).
+    A new event is queued for a worker once committed (at once, in autocommit), unless
+    ``enqueue`` is off (the caller processes it itself).
     """
     payload, body_error = webhook_body_parse(body)
     dedup_key = webhook_dedup_key(kind=kind, payload=payload, body=body)
     now = timezone.now()
-    try:
-        with transaction.atomic():
-            event = WebhookEvent.objects.create(
-                endpoint=endpoint,
-                kind=kind,
-                body=body,
-                headers=headers,
-                remote_addr=remote_addr,
-                received_at=now,
-                last_received_at=now,
-                dedup_key=dedup_key,
-                status=WebhookEvent.Status.FAILED if body_error else WebhookEvent.Status.RECEIVED,
-                error=body_error,
-            )
-    except IntegrityError:
-        repeats = WebhookEvent.objects.filter(endpoint=endpoint, kind=kind, dedup_key=dedup_key)
-        repeats.update(delivery_count=F("delivery_count") + 1, last_received_at=now)
+    values = {
+        "endpoint_id": endpoint.pk,
+        "kind": kind,
+        "body": body,
+        "headers": headers,
+        "remote_addr": remote_addr,
+        "received_at": now,
+        "last_received_at": now,
+        "delivery_count": 1,
+        "dedup_key": dedup_key,
+        "status": WebhookEvent.Status.FAILED if body_error else WebhookEvent.Status.RECEIVED,
+        "error": body_error,
+    }
+    event_id, delivery_count = _upsert_event(values)
+    if delivery_count > 1:
         # A retry carries the body already stored (up to the size limit): don't read it back.
-        return Delivery(event=repeats.defer("body").get(), created=False, body_error=body_error)
+        event = WebhookEvent.objects.defer("body").get(pk=event_id)
+        return Delivery(event=event, created=False, body_error=body_error)
+    event = WebhookEvent(pk=event_id, **values)
+    event._state.adding = False
     if enqueue and not body_error:
         transaction.on_commit(partial(_enqueue, event.pk))
     return Delivery(event=event, created=True, body_error=body_error)
@@ -193,6 +218,7 @@ def _inbound(event: WebhookEvent) -> InboundEvent:
         payload=payload,
         received_at=event.received_at,
         tz=_account_zone(event.endpoint),
+        phone_region=event.endpoint.default_country,
     )
 
 
