@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint setup migrate worker beat
+.PHONY: run test fuzz lint setup migrate worker beat
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,7 +29,12 @@ run: migrate
 # Two test processes (pytest-xdist); the tests that start a real Celery worker share one of them.
 PYTEST_WORKERS ?= 2
 test: setup
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup -m "not fuzz" $(PYTEST_ARGS)
+
+# Schemathesis against every operation of the schema (tests/test_schemathesis.py) and the corpus
+# of hostile bodies (tests/integrations/test_hostile_corpus.py).
+fuzz: setup
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -m fuzz -p no:cacheprovider $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .

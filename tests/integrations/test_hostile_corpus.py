@@ -20,7 +20,9 @@ from tests.conftest import CALL_EXAMPLE, CHAT_EXAMPLE
 
 CHAT, CALL = CHATBOT_SESSION_END.slug, CALL_RESULT.slug
 EXAMPLES = {CHAT: CHAT_EXAMPLE, CALL: CALL_EXAMPLE}
-pytestmark = pytest.mark.django_db
+# ~900 bodies, each delivered and its pages read: minutes, so it runs with `make fuzz` (and CI),
+# not in the suite every change pays for.
+pytestmark = [pytest.mark.django_db, pytest.mark.fuzz]
 
 # An error starts with a field's path and a colon, or with "body" (a body that is not JSON).
 FIELD_ERROR = re.compile(r"^(body[ :]|[A-Za-z_]\w*(\.\w+|\[\d+\]|\['[^']*'\])*: )")
