@@ -190,6 +190,8 @@ AIRUDDER_REDACTED_HEADERS = env.list(
 AIRUDDER_STALE_EVENT_AFTER = timedelta(
     seconds=env.int("AIRUDDER_STALE_EVENT_AFTER_SECONDS", default=60)
 )
+# How long a web process remembers an endpoint it looked up by token (0: look up every time).
+AIRUDDER_ENDPOINT_CACHE_SECONDS = env.int("AIRUDDER_ENDPOINT_CACHE_SECONDS", default=30)
 # Used to print full webhook URLs (admin, create_endpoint) when no request is at hand.
 AIRUDDER_PUBLIC_BASE_URL = env("AIRUDDER_PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
 

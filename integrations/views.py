@@ -26,8 +26,8 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from .endpoints import endpoint_for_token
 from .kinds import EventKind
-from .models import WebhookEndpoint, token_digest
 from .services import webhook_event_receive
 from .signing import SIGNATURE_HEADER, signature_is_valid
 
@@ -103,9 +103,7 @@ class WebhookView(APIView):
         django_request = request._request  # the raw body, unparsed
         limit = settings.AIRUDDER_MAX_BODY_BYTES
         try:
-            endpoint = WebhookEndpoint.objects.filter(
-                token_sha256=token_digest(token), is_active=True
-            ).first()
+            endpoint = endpoint_for_token(token)
             if endpoint is None:
                 return _error(404, "unknown webhook URL")
             body = _read_body(django_request, limit)

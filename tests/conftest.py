@@ -20,6 +20,16 @@ pytest_plugins = ["tests.outcomes_dataset"]
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with no endpoint remembered by token (integrations.endpoints)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def celery_in_process(request):
     """Tasks run in-process unless a test is marked ``broker`` and talks to a real worker."""
     if request.node.get_closest_marker("broker"):
