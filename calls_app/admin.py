@@ -49,8 +49,19 @@ class CallResultAdmin(RecordAdmin):
         parameter_list_filter(CallResultFilter, "robot_id"),
         "started_at",
     ]
-    search_fields = ["call_id", "case_id", "callee_number", "contact_number", "callee_name"]
-    search_help_text = "Call id, case id, customer number (dialled or uploaded) or name."
+    search_fields = [
+        "call_id",
+        "case_id",
+        "callee_number",
+        "contact_number",
+        "callee_name",
+        "workflow__name",
+    ]
+    search_help_text = (
+        "Call id, case id, customer number (dialled or uploaded, however it is written) or name, "
+        "workflow name, or words of the transcript (at most 10 words, 200 characters)."
+    )
+    text_search = ("transcript", ("robot_text", "customer_text"))
     date_hierarchy = "started_at"
     fieldsets = [
         (
@@ -126,5 +137,10 @@ class CallResultAdmin(RecordAdmin):
             context.update(
                 rendering.call_page(obj, reveal=can_view_contact_details(request.user)),
                 history_url=f"{reverse('customers:history')}?call={obj.pk}",
+            )
+            context.update(
+                self.search_hits_context(
+                    request, obj.transcript.all(), ("robot_text", "customer_text")
+                )
             )
         return super().render_change_form(request, context, add, change, form_url, obj)

@@ -164,7 +164,9 @@ def _end_after_start(started_at: datetime | None, ended_at: datetime | None) -> 
     return ended_at
 
 
-def _call_fields(call: Payload, callee: Payload, tz_name: str, tz: zoneinfo.ZoneInfo) -> dict:
+def _call_fields(
+    call: Payload, callee: Payload, tz_name: str, tz: zoneinfo.ZoneInfo, phone_region: str
+) -> dict:
     started_at = call.local_datetime("call_start_time", tz)
     ended_at = _end_after_start(started_at, call.local_datetime("call_end_time", tz))
     answered, talk_seconds = _talk(started_at, ended_at)
@@ -179,8 +181,8 @@ def _call_fields(call: Payload, callee: Payload, tz_name: str, tz: zoneinfo.Zone
         column: callee.text_for(key, CallResult, column) for column, key in _CONTACT_TEXT.items()
     }
     return fields | {
-        "callee_number_key": phone_key(fields["callee_number"]),
-        "contact_number_key": phone_key(fields["contact_number"]),
+        "callee_number_key": phone_key(fields["callee_number"], phone_region),
+        "contact_number_key": phone_key(fields["contact_number"], phone_region),
         "extra": callee.array("extra"),
         "extend": _object(callee, "extend"),
         "borrowed_date": callee.date("borrowed_date"),
@@ -208,6 +210,7 @@ def call_result_record(
     received_at: datetime | None = None,
     tz: zoneinfo.ZoneInfo = UTC_ZONE,
     event_id: int | None = None,
+    phone_region: str = "",
 ) -> CallResult:
     """Record one node's push of a call; the latest push to arrive gives the call's fields.
 
@@ -216,6 +219,8 @@ def call_result_record(
     field is read before anything is written, so a push with an unreadable field fails whole and
     names that field. Naive local times are read in ``tz``, the account's time zone; pushes are
     ordered by ``received_at`` (now by default), since they carry no time of their own.
+    Numbers without a country code are keyed as numbers of ``phone_region`` (the endpoint's
+    country; ``AIRUDDER_DEFAULT_PHONE_REGION`` when empty).
     """
     data = Payload(payload)
     tz_name = str(tz)
@@ -228,7 +233,7 @@ def call_result_record(
         "custom_attribute": _object(data, "custom_attribute"),
     }
     pushed_at = received_at or timezone.now()
-    fields = _call_fields(call, callee, tz_name, tz)
+    fields = _call_fields(call, callee, tz_name, tz, phone_region)
     related = {
         TranscriptTurn: _transcript(call),
         CallAnswer: _answers(call),

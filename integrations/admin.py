@@ -52,6 +52,7 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
     fields = [
         "name",
         "timezone",
+        "default_country",
         "signing_secret",
         "previous_secret_expires_at",
         "is_active",

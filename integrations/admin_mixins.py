@@ -14,7 +14,9 @@
 - ``RecordAdmin``: all of the above for records AI Rudder pushes, read-only.
 """
 
-from django.contrib import admin
+from urllib.parse import urlencode
+
+from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseBadRequest, QueryDict
@@ -26,6 +28,15 @@ from .exports import CsvExport
 from .filtering import BLANK
 from .phones import is_phone_term, phone_match
 from .privacy import can_view_contact_details, mask_name, mask_phone
+from .search import (
+    MAX_SEARCH_CHARS,
+    MAX_SEARCH_WORDS,
+    bound_search_term,
+    request_search_term,
+    search_words,
+    text_filter,
+    text_hits,
+)
 
 EXPORT_PERMISSION = "integrations.export_csv"
 
@@ -257,18 +268,75 @@ class CsvExportAdminMixin:
 
 
 class PhoneSearchAdminMixin:
-    """The search box also finds the model's ``PHONE_KEY_FIELDS`` by phone key.
+    """The search box: bounded, finds numbers however written, and words in the records' text.
 
-    ``+62 812-3456`` finds ``628123456`` and any number containing it, so staff can paste a number
-    as they got it; masked staff can search by the number they were told.
+    - The term is cut to ``integrations.search.MAX_SEARCH_CHARS`` characters and
+      ``MAX_SEARCH_WORDS`` words (a message says so), so no paste makes the query fail.
+    - ``+62 812-3456``, ``0812-3456`` (read in ``AIRUDDER_DEFAULT_PHONE_REGION``) and
+      ``628123456`` find the model's ``PHONE_KEY_FIELDS`` and any number containing them, so
+      staff can paste a number as they got it; masked staff can search by the number they were
+      told.
+    - ``text_search = (accessor, fields)`` (e.g. ``("messages", ("text",))``) also finds the
+      records one of whose related rows contains every word (``integrations.search``); the
+      list's links then open the record at the first match (``?q=…#search-hit``).
     """
 
+    text_search: tuple[str, tuple[str, ...]] | None = None
+
     def get_search_results(self, request, queryset, search_term):
-        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        if is_phone_term(search_term):
+        term, shortened = bound_search_term(search_term)
+        if shortened and not getattr(request, "_search_shortened", False):
+            request._search_shortened = True
+            messages.warning(
+                request,
+                f"The search was shortened to its first {MAX_SEARCH_WORDS} words and "
+                f"{MAX_SEARCH_CHARS} characters: “{term}”.",
+            )
+        results, may_have_duplicates = super().get_search_results(request, queryset, term)
+        if not term:
+            return results, may_have_duplicates
+        if is_phone_term(term):  # a number is found by its key, not in what was said
             keys = self.model.PHONE_KEY_FIELDS
-            results |= queryset.filter(phone_match(search_term, keys, partial=True))
+            results |= queryset.filter(phone_match(term, keys, partial=True))
+        elif self.text_search:
+            accessor, fields = self.text_search
+            relation = self.model._meta.get_field(accessor)
+            texts = text_filter(relation.related_model._default_manager.all(), fields, term)
+            if texts is not None:
+                owners = texts.values(relation.field.attname)
+                results |= queryset.filter(pk__in=owners)
         return results, may_have_duplicates
+
+    def search_hits_context(self, request, rows, fields: tuple[str, ...]) -> dict:
+        """For a record's page opened from a search: the positions of its ``rows`` (messages,
+        turns) that contain every word, to mark them (``search_hits``) and open the page at the
+        first (``first_search_hit``, the ``#search-hit`` anchor)."""
+        term = request_search_term(request)
+        if not search_words(term):
+            return {}
+        texts = [(row.position, " ".join(getattr(row, f) or "" for f in fields)) for row in rows]
+        hits = text_hits(texts, term)
+        return {
+            "search_term": term,
+            "search_hits": hits,
+            "first_search_hit": hits[0] if hits else None,
+        }
+
+    def get_changelist(self, request, **kwargs):
+        changelist = super().get_changelist(request, **kwargs)
+        if not self.text_search:
+            return changelist
+
+        class SearchLinkChangeList(changelist):
+            def url_for_result(self, result):
+                url = super().url_for_result(result)
+                term = bound_search_term(self.query)[0]
+                if is_phone_term(term) or not search_words(term):
+                    return url
+                joiner = "&" if "?" in url else "?"
+                return f"{url}{joiner}{urlencode({'q': term})}#search-hit"
+
+        return SearchLinkChangeList
 
 
 class RecordAdmin(
@@ -287,7 +355,7 @@ class RecordAdmin(
     change_list_template = "admin/integrations/change_list_export.html"
 
     class Media:
-        css = {"all": ["integrations/records.css"]}
+        css = {"all": ["integrations/records.css", "integrations/search.css"]}
 
     def has_add_permission(self, request):
         return False

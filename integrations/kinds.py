@@ -35,6 +35,8 @@ class InboundEvent:
     payload: dict
     received_at: datetime
     tz: zoneinfo.ZoneInfo
+    # The account's country (ISO 3166 alpha-2): local numbers' country for their phone keys.
+    phone_region: str = ""
 
 
 @dataclass(frozen=True)

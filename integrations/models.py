@@ -27,6 +27,18 @@ def validate_timezone(value: str) -> None:
         raise ValidationError(f"{value!r} is not an IANA time zone.") from exc
 
 
+def default_phone_country() -> str:
+    """``AIRUDDER_DEFAULT_PHONE_REGION``: the country of a new endpoint's local numbers."""
+    return settings.AIRUDDER_DEFAULT_PHONE_REGION
+
+
+def validate_phone_country(value: str) -> None:
+    import phonenumbers
+
+    if value not in phonenumbers.SUPPORTED_REGIONS:
+        raise ValidationError(f"{value!r} is not an ISO 3166 alpha-2 country code (e.g. ID, PH).")
+
+
 class WebhookEndpoint(models.Model):
     """One URL given to AI Rudder, for one AI Rudder account.
 
@@ -43,6 +55,13 @@ class WebhookEndpoint(models.Model):
         validators=[validate_timezone],
         help_text="The AI Rudder account's time zone (IANA name, e.g. Asia/Jakarta). "
         "Call results carry naive local times, which are read in this zone.",
+    )
+    default_country = models.CharField(
+        max_length=2,
+        default=default_phone_country,
+        validators=[validate_phone_country],
+        help_text="The account's country (ISO 3166 alpha-2, e.g. ID): the customers' numbers "
+        "written without a country code (0811…) are read as numbers of this country.",
     )
     signing_secret = models.CharField(
         max_length=255,

@@ -45,8 +45,10 @@ class ChatSessionAdmin(RecordAdmin):
     ]
     search_fields = ["call_id", "callee", "workflow__name"]
     search_help_text = (
-        "Call id, customer number (however it is written, even when shown masked) or workflow name."
+        "Call id, customer number (however it is written, even when shown masked), workflow name "
+        "or words of the messages (at most 10 words, 200 characters)."
     )
+    text_search = ("messages", ("text",))
     date_hierarchy = "ended_at"
     fieldsets = [
         (
@@ -110,6 +112,7 @@ class ChatSessionAdmin(RecordAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
             context.update(self.conversation_context(request, obj))
+            context.update(self.search_hits_context(request, obj.messages.all(), ("text",)))
             # Every call and chat session of the same customer; the page reads the number from
             # the session, so it is never written into the URL.
             if obj.callee:

@@ -52,7 +52,9 @@ KNOWN_VALUES = {
 
 
 def _process(inbound: InboundEvent) -> None:
-    chat_session_record(payload=inbound.payload, event_id=inbound.event_id)
+    chat_session_record(
+        payload=inbound.payload, event_id=inbound.event_id, phone_region=inbound.phone_region
+    )
 
 
 CHATBOT_SESSION_END = EventKind(

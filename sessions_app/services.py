@@ -57,7 +57,9 @@ def _handed_over(end_reason: str, messages: list[ChatMessage]) -> bool:
 
 
 @transaction.atomic
-def chat_session_record(*, payload: dict, event_id: int | None = None) -> ChatSession:
+def chat_session_record(
+    *, payload: dict, event_id: int | None = None, phone_region: str = ""
+) -> ChatSession:
     """Record one notification; a newer one for the same ``call_id`` replaces the session.
 
     ``event_id`` is the stored delivery it came from, if any. Notifications are ordered by their
@@ -85,7 +87,7 @@ def chat_session_record(*, payload: dict, event_id: int | None = None) -> ChatSe
         "channel": data.text_for("channel", ChatSession),
         "channel_id": data.text_for("channel_id", ChatSession),
         "callee": callee,
-        "callee_key": phone_key(callee),
+        "callee_key": phone_key(callee, phone_region),
         "robot_id": data.text_for("robot_id", ChatSession),
         "status": data.text_for("status", ChatSession),
         "started_at": started_at,

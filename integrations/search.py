@@ -1,0 +1,98 @@
+"""The admin lists' search: bounded terms, and words found in messages and transcripts.
+
+- ``bound_search_term``: a term is cut to ``MAX_SEARCH_CHARS`` characters and
+  ``MAX_SEARCH_WORDS`` words before it reaches the database (a pasted page of text would
+  otherwise build a query too large to run); the admin says when it shortened one.
+- ``text_match``: the rows of a text model (chat messages, transcript turns) whose fields
+  contain every word. On PostgreSQL it is full-text search (``to_tsvector('simple', …)``, no
+  stemming: the conversations mix Indonesian, English and names), served by the GIN expression
+  indexes the apps' migrations create there; elsewhere (SQLite) every word is ``icontains``.
+- ``text_hits``: which of a record's texts match, to mark them on its page.
+"""
+
+import re
+from collections.abc import Iterable, Sequence
+from functools import reduce
+from operator import or_
+from urllib.parse import parse_qs
+
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import connection
+from django.db.models import Q
+
+MAX_SEARCH_CHARS = 200
+MAX_SEARCH_WORDS = 10
+SEARCH_CONFIG = "simple"
+# Words as full-text search tokenises them, near enough: letters and digits.
+_WORD = re.compile(r"\w+")
+
+
+def bound_search_term(term: str) -> tuple[str, bool]:
+    """``term`` cut to ``MAX_SEARCH_CHARS`` characters and ``MAX_SEARCH_WORDS`` words, and
+    whether it was cut."""
+    term = term or ""
+    cut = term[:MAX_SEARCH_CHARS]
+    words = cut.split()
+    if len(words) > MAX_SEARCH_WORDS:
+        cut = " ".join(words[:MAX_SEARCH_WORDS])
+    cut = cut.strip()
+    return cut, cut != term.strip()
+
+
+def search_words(term: str) -> list[str]:
+    """The words of a term that text search looks for, lower-cased, each once."""
+    return list(dict.fromkeys(word.casefold() for word in _WORD.findall(term or "")))
+
+
+def search_vector(*fields: str) -> SearchVector:
+    """The vector the GIN indexes are built on: keep queries and indexes on this one function."""
+    return SearchVector(*fields, config=SEARCH_CONFIG)
+
+
+def text_match(fields: Sequence[str], term: str, *, vendor: str | None = None) -> Q | None:
+    """A filter on a text model: rows whose ``fields`` together contain every word of ``term``.
+
+    ``None`` when the term has no word (nothing to look for).
+    """
+    words = search_words(term)
+    if not words:
+        return None
+    if (vendor or connection.vendor) == "postgresql":
+        query = SearchQuery(" ".join(words), config=SEARCH_CONFIG, search_type="plain")
+        return Q(search_vector_match=query)
+    return reduce(
+        lambda left, right: left & right,
+        (reduce(or_, (Q(**{f"{field}__icontains": word}) for field in fields)) for word in words),
+    )
+
+
+def text_filter(queryset, fields: Sequence[str], term: str):
+    """``queryset`` (of a text model) filtered by ``text_match``, or ``None`` without words."""
+    match = text_match(fields, term)
+    if match is None:
+        return None
+    if connection.vendor == "postgresql":
+        queryset = queryset.annotate(search_vector_match=search_vector(*fields))
+    return queryset.filter(match)
+
+
+def text_hits(texts: Iterable[tuple[object, str]], term: str) -> list:
+    """The keys of the ``(key, text)`` pairs whose text contains every word of ``term``."""
+    words = search_words(term)
+    if not words:
+        return []
+    hits = []
+    for key, text in texts:
+        found = set(search_words(text))
+        if all(word in found or any(word in w for w in found) for word in words):
+            hits.append(key)
+    return hits
+
+
+def request_search_term(request) -> str:
+    """The list's search a record page was opened from: ``?q=`` or the admin's preserved
+    ``_changelist_filters``; bounded as the list bounds it."""
+    term = request.GET.get("q", "")
+    if not term and "_changelist_filters" in request.GET:
+        term = parse_qs(request.GET["_changelist_filters"]).get("q", [""])[0]
+    return bound_search_term(term)[0]
