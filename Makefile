@@ -18,6 +18,7 @@ setup: $(STAMP)
 migrate: setup
 	$(BIN)/python manage.py migrate --noinput
 
+run: export DJANGO_DEBUG ?= on
 run: migrate
 	$(BIN)/python manage.py setup_roles
 	$(BIN)/python manage.py bootstrap --host $(HOST) --port $(PORT)

@@ -15,7 +15,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-DEBUG = env.bool("DJANGO_DEBUG", default=True)
+# Off unless turned on (`make run` turns it on): production is the default.
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:
@@ -122,12 +123,28 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     # Webhook URLs carry their endpoint's token: no log line may show it.
-    "filters": {"redact_tokens": {"()": "integrations.logging.RedactTokens"}},
+    # Expected 403s are one line, without a traceback.
+    "filters": {
+        "redact_tokens": {"()": "integrations.logging.RedactTokens"},
+        "quiet_forbidden": {"()": "integrations.log_filters.QuietForbidden"},
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["redact_tokens"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["redact_tokens", "quiet_forbidden"],
+        },
     },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
+    # Each line once: Django's own "django" logger has a console handler of its own (in debug)
+    # and also propagates to the root's; here it only propagates. "django.server" (runserver's
+    # requests) goes to the root handler too.
+    "loggers": {
+        "django": {"handlers": [], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
+        "django.server": {"handlers": [], "propagate": True},
+    },
 }
+# Celery's worker keeps this configuration rather than installing a root handler of its own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # --- Celery ---------------------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
