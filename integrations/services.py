@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from . import kinds
+from .dispatch import dispatch
 from .drift import payload_drift_record_event
 from .kinds import InboundEvent, UnknownEventKind
 from .models import WebhookEndpoint, WebhookEvent
@@ -113,16 +114,6 @@ def webhook_dedup_key(*, kind: str, payload: dict | None, body: bytes) -> str:
     return key
 
 
-def _enqueue(event_id: int) -> None:
-    from .tasks import process_event
-
-    try:
-        process_event.delay(event_id)
-    except Exception:
-        # The event is stored; the periodic sweep processes it when the broker is back.
-        logger.exception("Could not queue webhook event %s; the sweep will pick it up", event_id)
-
-
 def _upsert_event(values: dict) -> tuple[int, int]:
     """Store a delivery or count it on the event it repeats, in one statement.
 
@@ -188,7 +179,7 @@ def webhook_event_receive(
     event = WebhookEvent(pk=event_id, **values)
     event._state.adding = False
     if enqueue and not body_error:
-        transaction.on_commit(partial(_enqueue, event.pk))
+        transaction.on_commit(partial(dispatch, event.pk))
     return Delivery(event=event, created=True, body_error=body_error)
 
 

@@ -129,7 +129,7 @@ def test_demo_is_processed_without_a_worker_when_a_broker_is_configured(monkeypa
     monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
     monkeypatch.setitem(celery_app.conf, "broker_url", "redis://127.0.0.1:1/0")
     published = []
-    monkeypatch.setattr(services, "_enqueue", published.append)
+    monkeypatch.setattr(services, "dispatch", published.append)
 
     bootstrap()
 

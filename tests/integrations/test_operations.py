@@ -170,3 +170,35 @@ def test_celery_redelivers_a_lost_task_but_never_runs_a_slow_one_twice(settings)
     assert settings.CELERY_TASK_ACKS_LATE and settings.CELERY_TASK_REJECT_ON_WORKER_LOST
     visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
     assert visibility > settings.CELERY_TASK_TIME_LIMIT
+
+
+def test_with_a_broker_the_delivery_does_not_wait_for_the_publish(
+    client, endpoint, chat_payload, monkeypatch
+):
+    """A broker that hangs costs the delivery nothing: the id is published by a thread."""
+    import threading
+
+    from integrations import dispatch
+
+    monkeypatch.setitem(dispatch.current_app.conf, "task_always_eager", False)
+    release, published = threading.Event(), []
+
+    def slow_publish(event_id):
+        release.wait(5)
+        published.append(event_id)
+
+    monkeypatch.setattr(dispatch, "publish", slow_publish)
+    url = reverse("integrations:chatbot-session-end", kwargs={"token": endpoint.token})
+
+    response = client.post(url, chat_payload, content_type="application/json")
+
+    assert response.status_code == 200
+    event = WebhookEvent.objects.get()
+    assert published == []  # answered while the publish is still blocked
+    dispatch.dispatch(event.pk)  # as the commit of the request's statement does in production
+    release.set()
+    for _ in range(50):
+        if published:
+            break
+        threading.Event().wait(0.05)
+    assert event.pk in published
