@@ -77,8 +77,11 @@ def customer_history_view(request):
     if not (may_calls or may_sessions):
         raise PermissionDenied
     reveal = can_view_contact_details(request.user)
-    phone = request.GET.get("phone", "").strip()
-    case_id = request.GET.get("case_id", "").strip()
+    # The form posts (CSRF-protected), so the number is in no URL, browser history or access
+    # log; ``?phone=`` still works for old links.
+    data = request.POST if request.method == "POST" else request.GET
+    phone = data.get("phone", "").strip()
+    case_id = data.get("case_id", "").strip()
     subject = ""
     if "call" in request.GET:
         if not may_calls:

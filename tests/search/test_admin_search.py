@@ -151,3 +151,17 @@ def test_bound_search_term():
     assert shortened and len(cut.split()) == MAX_SEARCH_WORDS
     cut, shortened = bound_search_term("y" * 10_000)
     assert shortened and len(cut) == MAX_SEARCH_CHARS
+
+
+def test_history_form_posts_the_number_out_of_the_url(admin_client, records):
+    url = reverse("customers:history")
+    page = admin_client.get(url)
+    assertContains(page, '<form method="post" class="call-history-form">')
+    assertContains(page, "csrfmiddlewaretoken")
+    response = admin_client.post(url, {"phone": "0857-1234-5678"})
+    assert response.status_code == 200
+    assert {row["row"].kind for row in response.context["rows"]} == {"call", "chat session"}
+    assert "0857" not in response.wsgi_request.get_full_path()
+    # The links from a record keep working.
+    linked = admin_client.get(url, {"call": records["call"].pk})
+    assert len(linked.context["rows"]) == 2
