@@ -26,6 +26,7 @@ from django.utils.text import capfirst
 from .audit import Action, audit_record, audit_record_view
 from .exports import CsvExport
 from .filtering import BLANK
+from .pagination import EstimatedCountPaginator
 from .phones import is_phone_term, phone_match
 from .privacy import can_view_contact_details, mask_name, mask_phone
 from .search import (
@@ -351,6 +352,7 @@ class RecordAdmin(
 
     list_select_related = ["workflow"]
     show_full_result_count = False
+    paginator = EstimatedCountPaginator
     actions = ["export_csv"]
     change_list_template = "admin/integrations/change_list_export.html"
 
