@@ -68,3 +68,38 @@ def roles_setup() -> dict[str, tuple[bool, int]]:
         group.permissions.set(permissions)
         result[name] = (created, len(permissions))
     return result
+
+
+# Roles one signs in to the admin with; "Customer details" only adds to one of them.
+STAFF_ROLES = ["Support", "Managers", "Integrators", "Privacy officers"]
+
+
+@transaction.atomic
+def staff_user_create(*, username: str, role: str, contact_details: bool = False) -> tuple:
+    """A user of ``role`` who can sign in at once; returns the user and its generated password.
+
+    The groups are set up first (as ``setup_roles`` does), so a fresh install needs nothing
+    else. The password is random and shown once by the caller.
+    """
+    import secrets
+
+    from django.contrib.auth import get_user_model
+
+    if role not in STAFF_ROLES:
+        raise ValueError(f"role must be one of {', '.join(STAFF_ROLES)}, not {role!r}")
+    roles_setup()
+    password = secrets.token_urlsafe(12)
+    user = get_user_model().objects.create_user(username=username, password=password, is_staff=True)
+    names = [role, *(["Customer details"] if contact_details else [])]
+    user.groups.set(Group.objects.filter(name__in=names))
+    return user, password
+
+
+def staff_status_follows_roles(sender, instance, action, pk_set, **kwargs) -> None:
+    """A user given a staff role through the admin's user form can sign in without anyone
+    also ticking "Staff status" (Django's admin lets only staff in)."""
+    if action != "post_add" or instance.is_staff or not pk_set:
+        return
+    if Group.objects.filter(pk__in=pk_set, name__in=STAFF_ROLES).exists():
+        type(instance).objects.filter(pk=instance.pk).update(is_staff=True)
+        instance.is_staff = True

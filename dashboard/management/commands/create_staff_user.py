@@ -1,0 +1,45 @@
+"""``manage.py create_staff_user USERNAME --role ROLE``: a user who can sign in at once."""
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import IntegrityError
+
+from dashboard.roles import STAFF_ROLES, staff_user_create
+
+
+class Command(BaseCommand):
+    help = (
+        "Create a staff user with one role (and optionally the Customer details group), with a "
+        "generated password printed once."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("username")
+        parser.add_argument("--role", required=True, choices=STAFF_ROLES)
+        parser.add_argument(
+            "--contact-details",
+            action="store_true",
+            help="Also let the user see customers' numbers and names unmasked.",
+        )
+        parser.add_argument("--json", action="store_true", help="Print one JSON object.")
+
+    def handle(self, *args, **options):
+        try:
+            user, password = staff_user_create(
+                username=options["username"],
+                role=options["role"],
+                contact_details=options["contact_details"],
+            )
+        except IntegrityError as exc:
+            raise CommandError(f"A user {options['username']!r} exists already.") from exc
+        groups = sorted(user.groups.values_list("name", flat=True))
+        if options["json"]:
+            self.stdout.write(
+                json.dumps({"username": user.username, "password": password, "groups": groups})
+            )
+            return
+        self.stdout.write(
+            f"User {user.username!r} created ({', '.join(groups)}) with the password: {password}\n"
+            "It is shown this once only."
+        )
