@@ -217,10 +217,12 @@ def webhook_event_process(*, event_id: int, force: bool = False) -> WebhookEvent
     """Turn one stored event into records, in one transaction, and record how that went.
 
     Without ``force`` only a ``received`` event is processed, so a task that arrives twice, or the
-    sweep racing a worker, changes nothing. The row lock serialises them on PostgreSQL.
+    sweep racing a worker, changes nothing. The row lock serialises them on PostgreSQL; it is the
+    event's row alone (``of``), not its endpoint's too, so other events of the endpoint go ahead.
     """
     with transaction.atomic():
-        event = WebhookEvent.objects.select_for_update().select_related("endpoint").get(pk=event_id)
+        events = WebhookEvent.objects.select_for_update(of=("self",)).select_related("endpoint")
+        event = events.get(pk=event_id)
         if event.status != WebhookEvent.Status.RECEIVED and not force:
             return event
         event.attempts += 1

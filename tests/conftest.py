@@ -1,6 +1,7 @@
 import copy
 import dataclasses
 import json
+import os
 
 import pytest
 from django.urls import reverse
@@ -99,3 +100,65 @@ def pytest_configure(config):
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def service_missing(reason: str) -> None:
+    """Skip a test whose service (PostgreSQL, a real broker) is missing; in CI, fail instead.
+
+    CI (``CI=true``) runs the suite twice: on the embedded defaults (neither ``DATABASE_URL`` nor
+    ``CELERY_BROKER_URL`` set), where these tests skip, and on PostgreSQL with Redis. A run that
+    configures either service is the services run: there, a service missing or unreachable fails.
+    """
+    from django.conf import settings
+    from django.db import connection
+
+    services_run = bool(settings.CELERY_BROKER_URL) or connection.vendor == "postgresql"
+    if os.environ.get("CI") == "true" and services_run:
+        pytest.fail(f"CI's PostgreSQL and Redis run: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def _postgresql_reachable() -> str:
+    """Why PostgreSQL cannot be used (``""`` when it can): not configured, or not answering."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return "needs PostgreSQL (SQLite serialises all writers: nothing overlaps there)"
+    import psycopg
+
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    params.pop("prepare_threshold", None)
+    try:
+        psycopg.connect(**params, connect_timeout=3).close()
+    except psycopg.Error as exc:
+        return f"PostgreSQL is not reachable: {exc}"
+    return ""
+
+
+def _broker_reachable() -> str:
+    from django.conf import settings
+
+    if not settings.CELERY_BROKER_URL:
+        return "needs CELERY_BROKER_URL (a real broker)"
+    try:
+        with celery_app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=3)
+    except Exception as exc:
+        return f"the broker at CELERY_BROKER_URL is not reachable: {exc}"
+    return ""
+
+
+@pytest.fixture
+def postgresql():
+    """The test runs only on a reachable PostgreSQL (see ``service_missing``)."""
+    if reason := _postgresql_reachable():
+        service_missing(reason)
+
+
+@pytest.fixture
+def real_broker(postgresql):
+    """A reachable broker and PostgreSQL, whose committed rows a worker sees."""
+    if reason := _broker_reachable():
+        service_missing(reason)
