@@ -6,13 +6,15 @@ pagination are the same for every kind of record. ``ApiSchema`` documents the er
 operation of the read API can answer, besides its 200.
 """
 
+import datetime as dt
 import re
 
+from django import forms
 from django.db.models.functions import Coalesce
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import DjangoModelPermissions
 from rest_framework.response import Response
@@ -104,6 +106,18 @@ class NewestFirstPagination(CursorPagination):
                 }
             )
         return size
+
+    def decode_cursor(self, request):
+        """DRF reads a cursor's position as any text, and the query would fail on one that is
+        not a time (a server error): such a cursor is not one of ours, a 404 like any other."""
+        cursor = super().decode_cursor(request)
+        if cursor is not None and cursor.position is not None:
+            try:
+                moment = forms.DateTimeField().clean(cursor.position)
+                moment.astimezone(dt.UTC)
+            except (forms.ValidationError, OverflowError, ValueError, TypeError):
+                raise NotFound(self.invalid_cursor_message) from None
+        return cursor
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)

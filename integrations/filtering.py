@@ -99,6 +99,9 @@ class ValuesWidget(forms.TextInput):
 
 
 class ValuesField(forms.Field):
+    """Text values; a NUL character is an error of the parameter, as in Django's ``CharField``
+    (PostgreSQL cannot compare text with one: it would be a server error)."""
+
     widget = ValuesWidget
 
     def to_python(self, value):
@@ -107,6 +110,13 @@ class ValuesField(forms.Field):
         if isinstance(value, str):
             return [value]
         return list(value)
+
+    def validate(self, value):
+        super().validate(value)
+        if any("\x00" in str(item) for item in value):
+            raise forms.ValidationError(
+                "Null characters are not allowed.", code="null_characters_not_allowed"
+            )
 
 
 class ValuesFilter(django_filters.CharFilter):
