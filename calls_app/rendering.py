@@ -10,9 +10,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from integrations.display import time_text
 from integrations.privacy import mask_name, mask_phone
 
 from .models import CallResult, NodePush, Redial
+
+BOT = "Bot"  # the bot's name in a call's dialogue, as in a chat's (``sessions_app.rendering``)
 
 # Labels of the contact fields AI Rudder documents, in its order; other fields keep their key.
 CONTACT_LABELS = {
@@ -147,18 +150,19 @@ def node_push_rows(call: CallResult) -> list[NodePushRow]:
 
 def _local_text(call: CallResult, value: datetime | None) -> str:
     local = call.local_time(value)
-    return "" if local is None else f"{local:%Y-%m-%d %H:%M:%S}"
+    return "" if local is None else time_text(local, local.tzinfo)
 
 
 def local_time_text(call: CallResult, value: datetime | None) -> str:
-    """``2024-03-11 15:58:26 (Asia/Jakarta)``: the time as AI Rudder's own screens show it."""
-    local = _local_text(call, value)
-    return f"{local} ({call.time_zone})" if local else ""
+    """``2024-03-11 15:58:26 WIB``: the time in the account's zone, as AI Rudder's screens show
+    it, with the zone's name (``integrations.display.time_text``)."""
+    return _local_text(call, value)
 
 
 def call_page(call: CallResult, *, reveal: bool) -> dict:
     """The sections of a call's page, below its summary, in the order support staff read them."""
     return {
+        "bot_name": BOT,
         "turns": list(call.transcript.all()),
         "answers": list(call.answers.all()),
         "redial_rows": redial_rows(call, reveal=reveal),

@@ -12,16 +12,20 @@ from typing import Any
 
 from integrations.privacy import mask_chat_content
 
-from .content import Content, as_text, read_content
+from .content import Content, as_text, content_plain_text, read_content
 from .models import ChatMessage
 
 SPEAKERS = {
     ChatMessage.SenderType.USER: "Customer",
-    ChatMessage.SenderType.ROBOT: "Robot",
-    ChatMessage.SenderType.CHATBOT: "Chatbot",
+    # One name for the bot, on chats and calls alike (``calls_app.rendering.BOT``).
+    ChatMessage.SenderType.ROBOT: "Bot",
+    ChatMessage.SenderType.CHATBOT: "Bot",
     ChatMessage.SenderType.AGENT: "Agent",
     ChatMessage.SenderType.SYSTEM: "System",
 }
+
+
+QUOTE_LENGTH = 80  # a reply recalls what it answers in one short line, not the whole message
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,13 @@ class Quote:
     speaker: str
     content: Content
     anchor: str | None = None
+    text: str = ""  # one line, shortened with an ellipsis
+
+
+def quote_text(content: Any, limit: int = QUOTE_LENGTH) -> str:
+    """The quoted message as one line of at most ``limit`` characters."""
+    line = " ".join(content_plain_text(content).split())
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "\N{HORIZONTAL ELLIPSIS}"
 
 
 @dataclass(frozen=True)
@@ -53,24 +64,27 @@ def _anchor(position: int) -> str:
 
 
 def transcript(messages: Iterable[ChatMessage], *, reveal: bool = False) -> list[TranscriptEntry]:
-    """The messages in payload order, each with who speaks, its content, and what it quotes.
+    """The messages in time order (``sent_at``, then payload order), each with who speaks, its
+    content, and what it quotes; a message without a time stays after the one before it.
 
     Contacts a customer shares are customer details: unless ``reveal`` (the viewer may see them)
     they are masked, in the messages and in the replies quoting them. Masked by default, the
     safe side for a caller that forgets to decide.
     """
     shown = (lambda content: content) if reveal else mask_chat_content
-    messages = sorted(messages, key=lambda message: message.position)
+    messages = _in_time_order(messages)
     positions = {message.pk: message.position for message in messages}
     entries = []
     for message in messages:
         quote = None
         if isinstance(message.reply, dict):
             target = positions.get(message.reply_to_id)
+            quoted = shown(message.reply.get("content"))
             quote = Quote(
                 speaker=speaker(as_text(message.reply.get("sender_type"))),
-                content=read_content(shown(message.reply.get("content"))),
+                content=read_content(quoted),
                 anchor=_anchor(target) if target is not None else None,
+                text=quote_text(quoted),
             )
         known = message.sender_type in SPEAKERS
         entries.append(
@@ -87,6 +101,16 @@ def transcript(messages: Iterable[ChatMessage], *, reveal: bool = False) -> list
             )
         )
     return entries
+
+
+def _in_time_order(messages: Iterable[ChatMessage]) -> list[ChatMessage]:
+    by_position = sorted(messages, key=lambda message: message.position)
+    keys, last = [], None
+    for message in by_position:
+        last = message.sent_at or last
+        keys.append((last is not None, last.timestamp() if last else 0.0, message.position))
+    order = sorted(range(len(by_position)), key=lambda index: keys[index])
+    return [by_position[index] for index in order]
 
 
 def key_values(mapping: Any) -> list[tuple[str, str]]:

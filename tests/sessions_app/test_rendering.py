@@ -182,7 +182,7 @@ def test_transcript_orders_by_position_and_links_quotes():
 
     assert [e.position for e in entries] == [0, 1, 2]
     assert entries[1].quote.anchor == "message-0"
-    assert entries[1].quote.speaker == "Robot"
+    assert entries[1].quote.speaker == "Bot"
     assert entries[1].side == "customer"
     assert entries[2].speaker == "Bot-v2"
     assert entries[2].css_class == "chat-other"
