@@ -7,24 +7,56 @@ from calls_app.models import CallResult
 from calls_app.outcomes import CALL_OUTCOMES as OUTCOMES
 
 from .formatting import average_duration_text, number_text
-from .tables import Cell, Links, Section, count_cell, intentions_table, rate_cell, split_table
+from .tables import (
+    Cell,
+    Links,
+    Section,
+    comparisons,
+    count_cell,
+    intentions_table,
+    rate_cell,
+    split_table,
+)
 from .trends import trend, trend_table
 
+KINDS = ("count", "rate", "duration", "number")  # how each headline number's change reads
 
-def calls_section(filterset: CallResultFilter, export_url: Callable[[str], str]) -> Section:
-    """The calls under ``filterset``; averages are over answered calls, so they link to those."""
-    calls = filterset.qs
+
+def _numbers(filterset: CallResultFilter) -> tuple[list[Cell], list]:
+    """The headline numbers as cells, and their raw values for the comparison."""
     links = Links(CallResult, filterset)
-    summary = OUTCOMES.summary(calls)
-    total = summary["total"]
+    summary = OUTCOMES.summary(filterset.qs)
     answered_url = links(answered=True)
     talk = summary["average_talk_seconds"]
-    numbers = [
-        count_cell(total, links()),
+    cells = [
+        count_cell(summary["total"], links()),
         rate_cell(summary, "answered", answered_url),
         Cell(talk, average_duration_text(talk), answered_url),
         Cell(summary["average_rounds"], number_text(summary["average_rounds"]), answered_url),
     ]
+    values = [summary["total"], summary["answered_rate"], talk, summary["average_rounds"]]
+    return cells, values
+
+
+def calls_section(
+    filterset: CallResultFilter,
+    export_url: Callable[[str], str],
+    previous: CallResultFilter | None = None,
+    previous_label: str = "",
+) -> Section:
+    """The calls under ``filterset``; averages are over answered calls, so they link to those.
+
+    With ``previous`` (the same filters over the period just before), each headline number also
+    shows its value then, linked to those records, and how it moved.
+    """
+    calls = filterset.qs
+    links = Links(CallResult, filterset)
+    numbers, values = _numbers(filterset)
+    total = numbers[0].value
+    comparison = None
+    if previous is not None:
+        before, _ = _numbers(previous)
+        comparison = comparisons(list(zip(values, KINDS, strict=True)), before, previous_label)
     by_intention = OUTCOMES.count(calls, ["workflow", "intention"])
     hangups = OUTCOMES.count(calls, ["hangup_type"])
     rings = OUTCOMES.count(calls, ["ring_type"])
@@ -46,4 +78,5 @@ def calls_section(filterset: CallResultFilter, export_url: Callable[[str], str])
         trend=daily,
         export_url=export_url(links.query),
         total=total,
+        comparison=comparison,
     )

@@ -29,3 +29,31 @@ def number_text(value: float | None, digits: int = 1) -> str:
 
 def label(value: Any) -> str:
     return BLANK_LABEL if value in ("", None) else str(value)
+
+
+MINUS = "\N{MINUS SIGN}"
+
+
+def _signed(value: float, text: str) -> str:
+    return f"+{text}" if value > 0 else f"{MINUS}{text}" if value < 0 else text
+
+
+def change_text(current: float | None, previous: float | None, kind: str) -> str:
+    """How ``current`` moved from ``previous``: ``+3 (+12.5%)`` for counts, ``+4.5 pts`` for
+    rates (ratios), ``+12 s`` for durations, ``+0.4`` for other averages; a dash when either is
+    missing, ``no change`` when equal."""
+    if current is None or previous is None:
+        return NO_VALUE
+    delta = current - previous
+    if abs(delta) < 1e-9:
+        return "no change"
+    if kind == "count":
+        text = _signed(delta, f"{abs(delta):g}")
+        if not previous:
+            return text
+        return f"{text} ({_signed(delta, f'{abs(delta) / previous * 100:.1f}%')})"
+    if kind == "rate":
+        return _signed(delta, f"{abs(delta) * 100:.1f} pts")
+    if kind == "duration":
+        return _signed(delta, duration_text(abs(delta)))
+    return _signed(delta, f"{abs(delta):.1f}")

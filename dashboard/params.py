@@ -6,6 +6,7 @@ admin's); the dashboard passes each only the parameters it shares with the page.
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.http import QueryDict
 from django.utils import timezone
@@ -43,6 +44,65 @@ def dashboard_data(query: QueryDict) -> QueryDict:
     if "date_to" not in query:
         data["date_to"] = date_to.isoformat()
     return data
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A period one click away: a link that sets ``date_from`` and ``date_to``."""
+
+    key: str
+    label: str
+    date_from: dt.date
+    date_to: dt.date
+
+
+def presets(today: dt.date | None = None) -> list[Preset]:
+    today = today or timezone.localdate()
+    yesterday = today - dt.timedelta(days=1)
+    first_of_month = today.replace(day=1)
+    last_month_end = first_of_month - dt.timedelta(days=1)
+    return [
+        Preset("today", "Today", today, today),
+        Preset("yesterday", "Yesterday", yesterday, yesterday),
+        Preset("7d", "Last 7 days", today - dt.timedelta(days=6), today),
+        Preset("30d", "Last 30 days", today - dt.timedelta(days=29), today),
+        Preset("90d", "Last 90 days", today - dt.timedelta(days=89), today),
+        Preset("this-month", "This month", first_of_month, today),
+        Preset("last-month", "Last month", last_month_end.replace(day=1), last_month_end),
+    ]
+
+
+def _date(data: QueryDict, name: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(data.get(name, ""))
+    except ValueError:
+        return None  # the FilterSet names a malformed date
+
+
+def range_errors(data: QueryDict) -> dict[str, list[str]]:
+    """A range that ends before it starts selects nothing: refused, saying so."""
+    date_from, date_to = _date(data, "date_from"), _date(data, "date_to")
+    if date_from and date_to and date_from > date_to:
+        return {
+            "date_from": [
+                f"The period starts ({date_from:%Y-%m-%d}) after it ends ({date_to:%Y-%m-%d}):"
+                " swap the dates or pick a period."
+            ]
+        }
+    return {}
+
+
+def previous_period(data: QueryDict) -> QueryDict | None:
+    """The same parameters over the period of the same length just before, or ``None`` for an
+    open range (nothing to compare with)."""
+    date_from, date_to = _date(data, "date_from"), _date(data, "date_to")
+    if not (date_from and date_to) or date_from > date_to:
+        return None
+    length = (date_to - date_from).days + 1
+    previous = data.copy()
+    previous["date_to"] = (date_from - dt.timedelta(days=1)).isoformat()
+    previous["date_from"] = (date_from - dt.timedelta(days=length)).isoformat()
+    return previous
 
 
 def _only(data: QueryDict, names: Iterable[str]) -> QueryDict:

@@ -7,21 +7,47 @@ from sessions_app.models import ChatSession
 from sessions_app.outcomes import CHAT_SESSION_OUTCOMES as OUTCOMES
 
 from .formatting import average_duration_text
-from .tables import Cell, Links, Section, count_cell, intentions_table, rate_cell, split_table
+from .tables import (
+    Cell,
+    Links,
+    Section,
+    comparisons,
+    count_cell,
+    intentions_table,
+    rate_cell,
+    split_table,
+)
 from .trends import trend, trend_table
 
+KINDS = ("count", "rate", "duration")  # how each headline number's change reads
 
-def sessions_section(filterset: ChatSessionFilter, export_url: Callable[[str], str]) -> Section:
-    sessions = filterset.qs
+
+def _numbers(filterset: ChatSessionFilter) -> tuple[list[Cell], list]:
     links = Links(ChatSession, filterset)
-    summary = OUTCOMES.summary(sessions)
-    total = summary["total"]
+    summary = OUTCOMES.summary(filterset.qs)
     duration = summary["average_duration_seconds"]
-    numbers = [
-        count_cell(total, links()),
+    cells = [
+        count_cell(summary["total"], links()),
         rate_cell(summary, "handed_over", links(handed_over=True)),
         Cell(duration, average_duration_text(duration), links()),
     ]
+    return cells, [summary["total"], summary["handed_over_rate"], duration]
+
+
+def sessions_section(
+    filterset: ChatSessionFilter,
+    export_url: Callable[[str], str],
+    previous: ChatSessionFilter | None = None,
+    previous_label: str = "",
+) -> Section:
+    sessions = filterset.qs
+    links = Links(ChatSession, filterset)
+    numbers, values = _numbers(filterset)
+    total = numbers[0].value
+    comparison = None
+    if previous is not None:
+        before, _ = _numbers(previous)
+        comparison = comparisons(list(zip(values, KINDS, strict=True)), before, previous_label)
     reasons = OUTCOMES.count(sessions, ["end_reason"])
     by_intention = OUTCOMES.count(sessions, ["workflow", "intention"])
     daily = trend(
@@ -48,4 +74,5 @@ def sessions_section(filterset: ChatSessionFilter, export_url: Callable[[str], s
         trend=daily,
         export_url=export_url(links.query),
         total=total,
+        comparison=comparison,
     )

@@ -13,7 +13,7 @@ from django.db.models import Model
 
 from integrations.filtering import admin_changelist_url, filter_params, query_string, with_params
 
-from .formatting import label, percent_text, share
+from .formatting import change_text, label, percent_text, share
 
 if TYPE_CHECKING:
     from .trends import Trend
@@ -27,6 +27,7 @@ class Cell:
     text: str = ""
     url: str | None = None
     bar: float | None = None  # 0..100, a share drawn as a bar
+    name: str | None = None  # the name of what ``value`` identifies (a workflow), for CSV
 
     def __str__(self) -> str:
         return self.text
@@ -60,10 +61,37 @@ class Section:
     export_url: str
     total: int
     note: str = ""
+    comparison: list["Comparison"] | None = None
 
     @property
     def cards(self) -> list[tuple[str, Cell]]:
         return list(zip(self.number_labels, self.numbers, strict=True))
+
+    @property
+    def compared_cards(self) -> list[tuple[str, Cell, "Comparison | None"]]:
+        """The cards, each with its number over the previous period (``None`` without one)."""
+        compared = self.comparison or [None] * len(self.numbers)
+        return list(zip(self.number_labels, self.numbers, compared, strict=True))
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A headline number over the previous period: its value (a link to its records) and how
+    the number moved since."""
+
+    previous: Cell
+    change: str
+    period: str
+
+
+def comparisons(
+    current: list[tuple[Any, str]], previous: list[Cell], period: str
+) -> list[Comparison]:
+    """``current`` as (value, kind) pairs, ``kind`` as in ``formatting.change_text``."""
+    return [
+        Comparison(before, change_text(value, before.value, kind), period)
+        for (value, kind), before in zip(current, previous, strict=True)
+    ]
 
 
 class Links:
@@ -145,6 +173,7 @@ def intentions_table(
                     row["workflow_id"],
                     workflow if first else "",
                     links(workflow_id=row["workflow_id"]) if first else None,
+                    name=workflow,
                 ),
                 Cell(row["intention"], label(row["intention"])),
                 count_cell(row["count"], url),
@@ -159,6 +188,19 @@ def intentions_table(
         rows=table_rows,
         label_columns=2,
     )
+
+
+def csv_columns(table: Table) -> list[tuple[str, Any]]:
+    """The table's CSV columns as (header, value of a row): a column of ids that have names
+    (workflows) gives the name, then the id (``Workflow``, ``Workflow id``)."""
+    columns = []
+    for index, header in enumerate(table.headers):
+        if any(row[index].name is not None for row in table.rows):
+            columns.append((header, lambda row, index=index: row[index].name))
+            columns.append((f"{header} id", lambda row, index=index: row[index].value))
+        else:
+            columns.append((header, lambda row, index=index: row[index].value))
+    return columns
 
 
 def table_by_key(sections: Iterable[Section], key: str) -> Table | None:

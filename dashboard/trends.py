@@ -1,13 +1,19 @@
-"""The daily trends: every day of the range as a bar (drawn as SVG by the template) and a row.
+"""The daily trends: every day of the range as a bar (drawn with CSS by the template) and a row.
 
 Each bar shows the day's records and, inside it, the flagged ones (answered calls, sessions
-handed over); both link to that day's records.
+handed over), with its value above it; the chart has a value axis (0, half, the top) and day
+labels under the bars, with the year when the range crosses a year. Each bar links to that
+day's records.
 """
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 
 from .tables import Cell, Links, Table, count_cell
+
+MAX_DAY_LABELS = 7  # under the bars; every day is in the table view and in each bar's title
+MAX_VALUE_LABELS = 31  # values above the bars; more would not be readable
 
 
 @dataclass(frozen=True)
@@ -17,28 +23,34 @@ class Bar:
     total: int
     part: int
     url: str
-    x: float
-    width: float
-    total_y: float
-    total_height: float
-    part_y: float
-    part_height: float
-
-    @property
-    def label_x(self) -> float:
-        return round(self.x + self.width / 2, 2)
+    total_height: float  # percent of the chart's height
+    part_height: float  # percent of the bar's own height
+    show_label: bool = False
 
 
 @dataclass(frozen=True)
 class Trend:
-    """A daily bar chart drawn as SVG by the template: every day of the range, empty days too."""
+    """A daily bar chart: every day of the range, empty days too."""
 
     title: str
     part_label: str
     bars: list[Bar]
-    height: int = 120
-    width: int = 700
-    labels: list[Bar] = field(default_factory=list)
+    ticks: list[int] = field(default_factory=list)  # the value axis, top first
+    show_values: bool = True
+    period: str = ""
+
+    @property
+    def labels(self) -> list[Bar]:
+        return [bar for bar in self.bars if bar.show_label]
+
+
+def nice_top(peak: int) -> int:
+    """The value axis's top: ``peak`` rounded up to 2, 4, 6, 8 or 10 times a power of ten, so
+    that half of it, the middle tick, is a whole number too."""
+    if peak <= 2:
+        return 2
+    power = 10 ** math.floor(math.log10(peak))
+    return next(step * power for step in (2, 4, 6, 8, 10) if step * power >= peak)
 
 
 def _days(filterset, daily: list[dict]) -> list[dt.date]:
@@ -52,6 +64,10 @@ def _days(filterset, daily: list[dict]) -> list[dt.date]:
     return [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
 
 
+def day_label(day: dt.date, *, with_year: bool) -> str:
+    return f"{day.day} {day:%b %Y}" if with_year else f"{day.day} {day:%b}"
+
+
 def trend(
     title: str, part_label: str, filterset, daily: list[dict], flag: str, links: Links
 ) -> Trend:
@@ -59,31 +75,40 @@ def trend(
     part_key = f"{flag}_count"
     by_day = {row["day"]: row for row in daily}
     days = _days(filterset, daily)
-    peak = max((row["count"] for row in daily), default=0) or 1
-    width, height = Trend.width, Trend.height
-    slot = width / max(len(days), 1)
+    top = nice_top(max((row["count"] for row in daily), default=0))
+    with_year = bool(days) and days[0].year != days[-1].year
+    step = max(1, -(-len(days) // MAX_DAY_LABELS))
     bars = []
     for index, day in enumerate(days):
         row = by_day.get(day, {"count": 0, part_key: 0})
-        total_height = round(row["count"] / peak * height, 2)
-        part_height = round(row[part_key] / peak * height, 2)
+        total, part = row["count"], row[part_key]
         bars.append(
             Bar(
                 day=day,
-                label=day.strftime("%d %b"),
-                total=row["count"],
-                part=row[part_key],
+                label=day_label(day, with_year=with_year),
+                total=total,
+                part=part,
                 url=links(date_from=day, date_to=day),
-                x=round(index * slot + slot * 0.1, 2),
-                width=round(slot * 0.8, 2),
-                total_y=round(height - total_height, 2),
-                total_height=total_height,
-                part_y=round(height - part_height, 2),
-                part_height=part_height,
+                total_height=round(total / top * 100, 2),
+                part_height=round(part / total * 100, 2) if total else 0,
+                show_label=index % step == 0,
             )
         )
-    step = max(1, -(-len(bars) // 10))  # at most ten day labels under the bars
-    return Trend(title, part_label, bars, labels=bars[::step])
+    period = ""
+    if days:
+        period = (
+            f"{days[0]:%Y-%m-%d}"
+            if len(days) == 1
+            else f"{days[0]:%Y-%m-%d} to {days[-1]:%Y-%m-%d}"
+        )
+    return Trend(
+        title,
+        part_label,
+        bars,
+        ticks=[top, top // 2, 0],
+        show_values=len(bars) <= MAX_VALUE_LABELS,
+        period=period,
+    )
 
 
 def trend_table(key: str, trend: Trend, header: str, part_header: str, links, flag) -> Table:

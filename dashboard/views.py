@@ -20,9 +20,16 @@ from sessions_app.filters import ChatSessionFilter
 from sessions_app.models import ChatSession
 
 from .calls import calls_section
-from .params import SESSION_PARAMETERS, dashboard_data, dashboard_filters
+from .params import (
+    SESSION_PARAMETERS,
+    dashboard_data,
+    dashboard_filters,
+    presets,
+    previous_period,
+    range_errors,
+)
 from .sessions import sessions_section
-from .tables import table_by_key
+from .tables import csv_columns, table_by_key
 
 VIEW_DASHBOARD = "dashboard.view_dashboard"
 EXPORT_CSV = "integrations.export_csv"
@@ -41,15 +48,67 @@ def _records_export_url(kind: str):
     return url
 
 
-def _sections(data):
+def _period_text(data) -> str:
+    date_from, date_to = data.get("date_from", ""), data.get("date_to", "")
+    return date_from if date_from == date_to else f"{date_from} to {date_to}"
+
+
+def _sections(data, *, compare: bool = False):
+    """The page's sections, or the errors of its parameters (a reversed range is one).
+
+    With ``compare``, each headline number is also given over the period of the same length
+    just before.
+    """
     call_filter, session_filter = dashboard_filters(data)
-    errors = {**call_filter.errors, **session_filter.errors}
+    errors = {**range_errors(data), **call_filter.errors, **session_filter.errors}
     if errors:
         return None, errors
+    previous_calls = previous_sessions = None
+    previous = previous_period(data) if compare else None
+    label = ""
+    if previous is not None:
+        previous_calls, previous_sessions = dashboard_filters(previous)
+        label = _period_text(previous)
     return [
-        calls_section(call_filter, _records_export_url("calls")),
-        sessions_section(session_filter, _records_export_url("sessions")),
+        calls_section(call_filter, _records_export_url("calls"), previous_calls, label),
+        sessions_section(session_filter, _records_export_url("sessions"), previous_sessions, label),
     ], {}
+
+
+def _presets(data) -> list[dict]:
+    """The period links, each keeping the page's other filters; the one in force is marked."""
+    links = []
+    for preset in presets():
+        query = data.copy()
+        query["date_from"], query["date_to"] = preset.date_from, preset.date_to
+        links.append(
+            {
+                "label": preset.label,
+                "url": f"{reverse('dashboard:index')}?{query.urlencode()}",
+                "current": data.get("date_from") == preset.date_from.isoformat()
+                and data.get("date_to") == preset.date_to.isoformat(),
+            }
+        )
+    return links
+
+
+def _chips(data, workflows) -> list[dict]:
+    """The filters in force as words people know (a workflow by its name), each removable."""
+    names = {workflow.workflow_id: workflow.name or workflow.workflow_id for workflow in workflows}
+    labels = {"workflow_id": "Workflow", "robot_id": "Robot", "channel": "Channel"}
+    chips = []
+    for name, label in labels.items():
+        for value in data.getlist(name):
+            rest = data.copy()
+            rest.setlist(name, [v for v in data.getlist(name) if v != value])
+            chips.append(
+                {
+                    "label": label,
+                    "value": names.get(value, value) if name == "workflow_id" else value,
+                    "remove_url": f"{reverse('dashboard:index')}?{rest.urlencode()}",
+                }
+            )
+    return chips
 
 
 def _choices():
@@ -70,7 +129,8 @@ def _choices():
 @permission_required(VIEW_DASHBOARD, raise_exception=True)
 def dashboard(request):
     data = dashboard_data(request.GET)
-    sections, errors = _sections(data)
+    sections, errors = _sections(data, compare=True)
+    choices = _choices()
     context = {
         **admin.site.each_context(request),
         "title": "Outcomes",
@@ -81,7 +141,13 @@ def dashboard(request):
         "sections": sections or [],
         "query": data.urlencode(),
         "can_export": request.user.has_perm(EXPORT_CSV),
-        **_choices(),
+        "presets": _presets(data),
+        "custom_period": not any(preset["current"] for preset in _presets(data)),
+        "chips": _chips(data, choices["workflows"]),
+        "previous_period": sections[0].comparison[0].period
+        if sections and sections[0].comparison
+        else "",
+        **choices,
     }
     return render(request, "dashboard/index.html", context, status=400 if errors else 200)
 
@@ -97,10 +163,7 @@ def table_csv(request, key: str):
     table = table_by_key(sections, key)
     if table is None:
         raise Http404("No such table")
-    columns = [
-        Column(header, lambda row, index=index: row[index].value)
-        for index, header in enumerate(table.headers)
-    ]
+    columns = [Column(header, value) for header, value in csv_columns(table)]
     lines = csv_lines(table.rows, columns, reveal=True)  # aggregates: no customer details
     return csv_response(lines, filename=export_filename(table.key))
 
