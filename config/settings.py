@@ -210,7 +210,8 @@ AIRUDDER_STALE_EVENT_AFTER = timedelta(
 # How long a web process remembers an endpoint it looked up by token (0: look up every time).
 AIRUDDER_ENDPOINT_CACHE_SECONDS = env.int("AIRUDDER_ENDPOINT_CACHE_SECONDS", default=30)
 # Used to print full webhook URLs (admin, create_endpoint) when no request is at hand.
-AIRUDDER_PUBLIC_BASE_URL = env("AIRUDDER_PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
+# Unset: commands print paths and say so, rather than an address that may not be this server's.
+AIRUDDER_PUBLIC_BASE_URL = env("AIRUDDER_PUBLIC_BASE_URL", default="")
 # The country (ISO 3166 alpha-2) of numbers written without a country code: a new endpoint's
 # default_country, and the country of phone numbers typed into a search.
 AIRUDDER_DEFAULT_PHONE_REGION = env("AIRUDDER_DEFAULT_PHONE_REGION", default="ID").upper()

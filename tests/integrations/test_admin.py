@@ -140,6 +140,7 @@ class TestEndpoint:
             {
                 "name": "New",
                 "timezone": "Europe/Paris",
+                "default_country": "FR",
                 "signing_secret": "",
                 "is_active": "on",
                 "token": "chosen-by-me",
@@ -158,7 +159,7 @@ class TestEndpoint:
     def test_invalid_timezone_is_refused(self, admin_client):
         response = admin_client.post(
             reverse("admin:integrations_webhookendpoint_add"),
-            {"name": "New", "timezone": "Mars/Olympus", "is_active": "on"},
+            {"name": "New", "timezone": "Mars/Olympus", "default_country": "ID", "is_active": "on"},
         )
 
         assert response.status_code == 200
@@ -170,7 +171,13 @@ class TestEndpoint:
 
         admin_client.post(
             endpoint_url(endpoint),
-            {"name": "Renamed", "timezone": "UTC", "signing_secret": "abc", "is_active": "on"},
+            {
+                "name": "Renamed",
+                "timezone": "UTC",
+                "default_country": "ID",
+                "signing_secret": "abc",
+                "is_active": "on",
+            },
         )
 
         endpoint.refresh_from_db()

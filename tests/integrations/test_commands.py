@@ -75,6 +75,15 @@ class TestCreateEndpoint:
         )
         assert output["timezone"] == "UTC"
 
+    @override_settings(AIRUDDER_PUBLIC_BASE_URL="")
+    def test_without_a_public_address_it_prints_paths_and_says_so(self):
+        output = run("create_endpoint", "Acme")
+
+        token = WebhookEndpoint.objects.get().token
+        assert f"  call_result: /webhooks/airudder/{token}/call-result/" in output
+        assert "8000" not in output
+        assert "No public address is configured" in output
+
     def test_secret_makes_it_signed(self):
         output = json.loads(run("create_endpoint", "Acme", "--secret", "s3cret", "--json"))
 

@@ -5,7 +5,6 @@ generated password is printed that one time only) and prints the URLs to open an
 Rudder. The demo data is another command's (``manage.py load_demo``, in the ``demo`` app).
 """
 
-import os
 import secrets
 
 from django.conf import settings
@@ -51,11 +50,7 @@ class Command(BaseCommand):
             host = "127.0.0.1"
         local_url = f"http://{host}:{options['port']}"
         # The URLs for AI Rudder use the public address when one is configured.
-        public_url = options["base_url"] or (
-            settings.AIRUDDER_PUBLIC_BASE_URL
-            if "AIRUDDER_PUBLIC_BASE_URL" in os.environ
-            else local_url
-        )
+        public_url = options["base_url"] or (settings.AIRUDDER_PUBLIC_BASE_URL or local_url)
         self._urls(endpoint, local_url, public_url.rstrip("/"))
 
     def _endpoint(self, timezone_name: str) -> WebhookEndpoint:

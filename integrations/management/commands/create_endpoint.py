@@ -1,5 +1,6 @@
 import json
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
@@ -38,5 +39,10 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(output, indent=2))
             return
         self.stdout.write(f"Endpoint {endpoint.name!r} created (time zone {endpoint.timezone}).")
+        if not (options["base_url"] or settings.AIRUDDER_PUBLIC_BASE_URL):
+            self.stdout.write(
+                "No public address is configured (AIRUDDER_PUBLIC_BASE_URL or --base-url): "
+                "prefix these paths with the address AI Rudder reaches this server at."
+            )
         for kind, url in urls.items():
             self.stdout.write(f"  {kind}: {url}")
