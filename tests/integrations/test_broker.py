@@ -5,21 +5,22 @@ test worker consumes whatever is queued there) and PostgreSQL, whose committed r
 thread sees through its own connection.
 """
 
+import copy
 import io
 import json
 import time
+from datetime import timedelta
 
 import pytest
 from celery import Celery
 from celery.contrib.testing.worker import start_worker
-from django.conf import settings
 from django.core.management import call_command
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from config.celery import app as celery_app
 from integrations.models import WebhookEvent
+from integrations.tasks import process_stale_events
 from sessions_app.kinds import CHATBOT_SESSION_END
 from sessions_app.models import ChatSession
 
@@ -38,10 +39,7 @@ def _wait_until_handled(event: WebhookEvent, *, within: float = 20.0) -> Webhook
 
 @pytest.mark.broker
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(
-    not settings.CELERY_BROKER_URL or connection.vendor != "postgresql",
-    reason="needs CELERY_BROKER_URL (a real broker) and PostgreSQL",
-)
+@pytest.mark.usefixtures("real_broker")
 def test_a_real_worker_processes_a_delivery_after_the_answer(endpoint, chat_payload):
     url = reverse(CHATBOT_SESSION_END.url_name, kwargs={"token": endpoint.token})
     assert not celery_app.conf.task_always_eager
@@ -93,3 +91,29 @@ def test_broker_down_still_answers_200_and_leaves_the_event_to_the_sweep(
     event.refresh_from_db()
     assert event.status == WebhookEvent.Status.PROCESSED
     assert ChatSession.objects.get().messages.count() == 16
+
+
+@pytest.mark.broker
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("real_broker")
+def test_broker_down_then_back_the_sweep_queues_the_stored_event_to_a_real_worker(
+    deliver, chat_payload, unreachable_broker, settings
+):
+    response = deliver(CHAT, chat_payload, HTTP_X_AIRUDDER_SIGN="")
+    assert (response.status_code, response.json()) == (200, {})
+    stored = WebhookEvent.objects.get()
+    assert stored.status == WebhookEvent.Status.RECEIVED
+
+    celery_app.set_current()  # the broker is back
+    settings.AIRUDDER_STALE_EVENT_AFTER = timedelta(0)
+    with start_worker(celery_app, perform_ping_check=False, shutdown_timeout=30):
+        process_stale_events.delay()  # as beat queues it
+        event = _wait_until_handled(stored)
+        later = copy.deepcopy(chat_payload) | {"call_id": "after the broker is back"}
+        response = deliver(CHAT, later, HTTP_X_AIRUDDER_SIGN="")
+        assert (response.status_code, response.json()) == (200, {})
+        queued = _wait_until_handled(WebhookEvent.objects.exclude(pk=stored.pk).get())
+
+    assert (event.status, event.attempts) == (WebhookEvent.Status.PROCESSED, 1)
+    assert (queued.status, queued.attempts) == (WebhookEvent.Status.PROCESSED, 1)
+    assert ChatSession.objects.count() == 2
