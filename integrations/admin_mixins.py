@@ -14,6 +14,7 @@
 - ``RecordAdmin``: all of the above for records AI Rudder pushes, read-only.
 """
 
+import copy
 from urllib.parse import urlencode
 
 from django.contrib import admin, messages
@@ -86,6 +87,8 @@ def filterset_list_filter(filterset_class, title: str = "filter parameters"):
             }
             for name, values in self.used_parameters.items():
                 label = capfirst(filterset_class.base_filters[name].label or name)
+                if name == "workflow_id":  # by the name people know, as the sidebar shows it
+                    label, values = "Workflow", [_workflow_names().get(v, v) for v in values]
                 yield {
                     "selected": True,
                     "query_string": changelist.get_query_string(new_params={name: None}),
@@ -93,18 +96,28 @@ def filterset_list_filter(filterset_class, title: str = "filter parameters"):
                 }
 
     FilterSetListFilter.title = title
+    FilterSetListFilter.filterset_class = filterset_class
     FilterSetListFilter.__name__ = FilterSetListFilter.__qualname__ = (
         f"{filterset_class.__name__}ListFilter"
     )
     return FilterSetListFilter
 
 
-def parameter_list_filter(filterset_class, name: str, title: str | None = None):
+def _workflow_names() -> dict[str, str]:
+    from .models import Workflow
+
+    return {
+        w.workflow_id: w.name or w.workflow_id for w in Workflow.objects.only("workflow_id", "name")
+    }
+
+
+def parameter_list_filter(filterset_class, name: str, title: str | None = None, labels=None):
     """Sidebar choices for one FilterSet parameter: every value of its field, then links.
 
     It only shows: ``filterset_list_filter`` (which must be in the same ``list_filter``) claims
     and applies the parameter. The choices use the FilterSet's conventions, so "(none)" is
-    ``__blank__`` and a repeated parameter shows each of its values selected.
+    ``__blank__`` and a repeated parameter shows each of its values selected. ``labels()``, if
+    given, returns how each value is shown (a workflow's name for its id).
     """
     field_name = filterset_class.base_filters[name].field_name
 
@@ -133,18 +146,46 @@ def parameter_list_filter(filterset_class, name: str, title: str | None = None):
                 "query_string": changelist.get_query_string(new_params={name: None}),
                 "display": "All",
             }
+            shown = labels() if labels else {}
             for value in self.values:
                 token = BLANK if value in ("", None) else str(value)
                 yield {
                     "selected": token in self.selected,
                     "query_string": changelist.get_query_string(new_params={name: token}),
-                    "display": "(none)" if token == BLANK else token,
+                    "display": "(none)" if token == BLANK else shown.get(token, token),
                 }
 
     field = filterset_class._meta.model._meta.get_field(field_name.split("__")[0])
+    ParameterListFilter.parameter_name = name
     ParameterListFilter.title = title or field.verbose_name
     ParameterListFilter.__name__ = ParameterListFilter.__qualname__ = f"{name}_ListFilter"
     return ParameterListFilter
+
+
+def workflow_list_filter(filterset_class):
+    """The workflow sidebar by name, speaking the FilterSet's ``workflow_id``: the dashboard's
+    links (``?workflow_id=…``) then show their workflow selected, not "All"."""
+    return parameter_list_filter(filterset_class, "workflow_id", "workflow", _workflow_names)
+
+
+# The admin's own query parameters, never a filter (search, ordering, page, popups, …).
+_ADMIN_PARAMETERS = {"q", "o", "p", "e", "all", "_popup", "_to_field", "_changelist_filters"}
+
+
+def _refused_parameters(model_admin, request) -> dict[str, str]:
+    """Each query parameter the list refuses on its own, with the reason."""
+    refused = {}
+    for name in request.GET:
+        if name in _ADMIN_PARAMETERS:
+            continue
+        alone = copy.copy(request)
+        alone.GET = QueryDict(mutable=True)
+        alone.GET.setlist(name, request.GET.getlist(name))
+        try:
+            model_admin.get_changelist_instance(alone)
+        except IncorrectLookupParameters as exc:
+            refused[name] = " ".join(str(exc).split()) or "not a filter of this list"
+    return refused
 
 
 def _masked_display(model, name: str, mask):
@@ -358,6 +399,47 @@ class RecordAdmin(
 
     class Media:
         css = {"all": ["integrations/records.css", "integrations/search.css"]}
+
+    def get_list_filter(self, request):
+        """The workflow sidebar speaks the FilterSet's ``workflow_id`` (by name), so that a
+        dashboard link shows its workflow selected."""
+        filters = list(super().get_list_filter(request))
+        filterset = next(
+            (f.filterset_class for f in filters if hasattr(f, "filterset_class")), None
+        )
+        if filterset is None or "workflow_id" not in filterset.base_filters:
+            return filters
+        return [
+            workflow_list_filter(filterset)
+            if isinstance(f, tuple | list) and f and f[0] == "workflow"
+            else f
+            for f in filters
+        ]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset.none() if getattr(request, "_refused_filters", None) else queryset
+
+    def changelist_view(self, request, extra_context=None):
+        """A filter value the list cannot apply (``?answered__exact=maybe``) shows no records
+        and says which parameter and why, where Django would show every record (``?e=1``)."""
+        if request.method == "GET" and not getattr(request, "_refused_filters", None):
+            try:
+                self.get_changelist_instance(request)
+            except IncorrectLookupParameters:
+                refused = _refused_parameters(self, request) or {"filters": "not valid together"}
+                kept = request.GET.copy()
+                for name in refused:
+                    kept.pop(name, None)
+                request.GET = kept
+                request._refused_filters = refused
+                for name, reason in refused.items():
+                    messages.error(
+                        request,
+                        f"The filter “{name}” was not applied: {reason} No records are shown; "
+                        "correct the value or remove it.",
+                    )
+        return super().changelist_view(request, extra_context)
 
     def has_add_permission(self, request):
         return False

@@ -179,8 +179,8 @@ class TestList:
             "handed to an agent",
             "ended at",
         ]
-        # The workflow filter offers workflows by name.
-        assertContains(response, "?workflow__id__exact=")
+        # The workflow filter offers workflows by name, in the dashboard's parameter.
+        assertContains(response, "?workflow_id=")
         assertContains(response, "Policy renewal")
 
     @pytest.mark.parametrize(
