@@ -6,12 +6,17 @@ STAMP := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test fuzz lint setup migrate worker beat
+.PHONY: run test fuzz lint setup browser-deps migrate worker beat
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+# The browser tests (tests/browser/) drive Debian's Chromium through Playwright from pip; never
+# `playwright install`. Installed here when missing (as root, as in CI).
+browser-deps:
+	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 
 setup: $(STAMP)
 
@@ -29,7 +34,7 @@ run: migrate
 
 # Two test processes (pytest-xdist); the tests that start a real Celery worker share one of them.
 PYTEST_WORKERS ?= 2
-test: setup
+test: setup browser-deps
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup -m "not fuzz" $(PYTEST_ARGS)
 
 # Schemathesis against every operation of the schema (tests/test_schemathesis.py) and the corpus

@@ -439,6 +439,9 @@ class RecordAdmin(
                         f"The filter “{name}” was not applied: {reason} No records are shown; "
                         "correct the value or remove it.",
                     )
+        # The list needs the width of a laptop screen beside its filters, as the dashboard
+        # does: no app sidebar (the header and breadcrumbs still lead everywhere).
+        extra_context = {"is_nav_sidebar_enabled": False, **(extra_context or {})}
         return super().changelist_view(request, extra_context)
 
     def has_add_permission(self, request):

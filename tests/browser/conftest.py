@@ -1,0 +1,172 @@
+"""Browser tests: Playwright (from pip) driving the system's Chromium against ``live_server``.
+
+Never ``playwright install``: the browser is Debian's ``chromium`` (``make test`` installs it
+when it is missing); without it they are skipped, except in CI, where they fail. Screenshots go
+to ``test-artifacts/screens/`` (git-ignored); a few are kept in ``docs/screens/`` for the README.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screens"
+PASSWORD = "browser-test-password"
+ROLES = ("Support", "Managers", "Integrators")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        # ``make test`` installs it; in CI a missing browser is a failure, not a skip.
+        (pytest.fail if os.environ.get("CI") else pytest.skip)(f"no Chromium at {CHROMIUM}")
+    from playwright import sync_api
+
+    # Playwright's sync API runs an event loop in this thread; Django's ORM (the fixtures' data)
+    # then refuses to run unless told it is safe, which it is here: undone after the module.
+    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_api.sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+            yield browser
+            browser.close()
+    finally:
+        if before is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
+
+
+@pytest.fixture(scope="module")
+def demo_dump(tmp_path_factory):
+    """Where the first test's demo data is dumped, so that the next tests load it quicker."""
+    return tmp_path_factory.mktemp("demo") / "demo.json"
+
+
+@pytest.fixture
+def demo(transactional_db, demo_dump):
+    """The demo account, its roles and its data, as ``make run`` sets them up, and one user per
+    role (staff, in that role's group from ``setup_roles``)."""
+    from django.contrib.auth.models import Group, User
+    from django.core.management import call_command
+
+    if demo_dump.exists():
+        call_command("loaddata", str(demo_dump), verbosity=0)
+    else:
+        call_command("setup_roles", verbosity=0)
+        call_command("bootstrap", verbosity=0)
+        call_command("load_demo", verbosity=0)
+        for role in ("Support", "Managers", "Integrators"):
+            user = User.objects.create_user(role.lower(), password=PASSWORD, is_staff=True)
+            user.groups.add(Group.objects.get(name=role))
+        call_command(
+            "dumpdata",
+            "auth.group",
+            "auth.user",
+            "integrations",
+            "sessions_app",
+            "calls_app",
+            natural_foreign=True,
+            natural_primary=True,
+            output=str(demo_dump),
+            verbosity=0,
+        )
+    return {role: User.objects.get(username=role.lower()) for role in ROLES}
+
+
+@pytest.fixture
+def login(browser, live_server, demo):
+    """``login(role, width, form=False)``: a new page logged in as that role's user.
+
+    ``form=True`` logs in through the admin's login form; otherwise the session cookie is set
+    directly, which saves three page loads.
+    """
+    from django.conf import settings
+    from django.test import Client
+
+    contexts = []
+
+    def _login(role: str, width: int = 1400, *, form: bool = False):
+        context = browser.new_context(
+            viewport={"width": width, "height": 900}, accept_downloads=True
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        if form:
+            page.goto(f"{live_server.url}/admin/login/")
+            page.fill("#id_username", role.lower())
+            page.fill("#id_password", PASSWORD)
+            page.click("input[type=submit]")
+            page.wait_for_selector("#user-tools")
+        else:
+            client = Client()
+            client.force_login(demo[role])
+            cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+            context.add_cookies(
+                [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
+            )
+        return page
+
+    yield _login
+    for context in contexts:
+        context.close()
+
+
+def screenshot(page, name: str, *, full_page: bool = False) -> Path:
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    path = SCREENS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+    return path
+
+
+def overflow(page) -> int:
+    """How many pixels the page scrolls sideways (0 when it fits its window)."""
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+
+def tiny_text(page, smallest: float = 10) -> list[str]:
+    """Visible text drawn smaller than ``smallest`` px (a label nobody can read)."""
+    return page.evaluate(
+        """(smallest) => {
+          const found = [];
+          const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+          while (walker.nextNode()) {
+            const node = walker.currentNode;
+            if (!node.textContent.trim()) continue;
+            const element = node.parentElement;
+            const box = element.getBoundingClientRect();
+            const style = getComputedStyle(element);
+            if (!box.width || style.visibility === "hidden" || style.display === "none") continue;
+            if (element.closest(".visually-hidden, [hidden], script, style")) continue;
+            if (parseFloat(style.fontSize) < smallest)
+              found.push(`${element.className}: ${node.textContent.trim().slice(0, 30)}`);
+          }
+          return found.slice(0, 10);
+        }""",
+        smallest,
+    )
+
+
+def list_table_overflow(page) -> int:
+    """How far an admin list's table is wider than the box it scrolls in (0 when it fits)."""
+    return page.evaluate(
+        """() => {
+          const table = document.querySelector("#result_list");
+          if (!table) return 0;
+          const box = table.closest(".results") || table.parentElement;
+          return Math.max(0, table.scrollWidth - box.clientWidth);
+        }"""
+    )
