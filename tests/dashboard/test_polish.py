@@ -199,3 +199,20 @@ def test_times_read_alike_with_their_zone(settings):
     assert time_text(value, "UTC") == "2025-04-15 06:41:09 UTC"
     assert times_text(value, "Asia/Jakarta") == "2025-04-15 06:41:09 UTC (2025-04-15 13:41:09 WIB)"
     assert times_text(value, "UTC") == "2025-04-15 06:41:09 UTC"
+
+
+def test_record_pages_and_lists_give_every_time_with_its_zone(client, dataset, manager):
+    import re
+
+    from sessions_app.models import ChatSession
+
+    client.force_login(manager)
+    session = ChatSession.objects.exclude(ended_at=None).first()
+    for url in (
+        "/admin/sessions_app/chatsession/",
+        f"/admin/sessions_app/chatsession/{session.pk}/change/",
+        "/admin/calls_app/callresult/",
+    ):
+        html = client.get(url).content.decode()
+        assert not re.search(r"\d [ap]\.m\.", html), url  # not Django's "6:41 a.m."
+        assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC", html), url

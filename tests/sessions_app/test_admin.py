@@ -116,8 +116,11 @@ class TestList:
         assertContains(response, '<td class="field-end_reason_display">User</td>', html=True)
         assertContains(response, '<td class="field-talk_round">3</td>', html=True)
         callee = "callee" if staff_client.reveal else "masked_callee"
-        for column in ("ended_at", callee, "workflow", "intention", "channel", "handed_over"):
+        # The end time in the project's one format, with its zone.
+        for column in ("time_of_ended_at", callee, "workflow", "intention", "channel"):
             assertContains(response, f"column-{column}", count=1)
+        assertContains(response, "column-handed_over", count=1)
+        assertContains(response, " UTC</a>")
 
     def test_workflow_is_fetched_with_the_sessions(self, admin_client, sessions, chat_payload):
         for n in range(5):
