@@ -32,10 +32,10 @@ run: migrate
 	$(BIN)/python manage.py process_events
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-# Two test processes (pytest-xdist); the tests that start a real Celery worker share one of them.
+# Two test processes (pytest-xdist), each with its own Redis database for the real-worker tests.
 PYTEST_WORKERS ?= 2
 test: setup browser-deps
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup -m "not fuzz" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -m "not fuzz" $(PYTEST_ARGS)
 
 # Schemathesis against every operation of the schema (tests/test_schemathesis.py) and the corpus
 # of hostile bodies (tests/integrations/test_hostile_corpus.py).

@@ -86,20 +86,26 @@ def deliver(client, endpoint, django_capture_on_commit_callbacks):
     return _deliver
 
 
-def pytest_collection_modifyitems(items):
-    """Tests on a real broker run in one xdist process (``--dist loadgroup``), one at a time:
-    a worker started by one process would otherwise take tasks queued by the other, whose
-    database it cannot see."""
-    for item in items:
-        if item.get_closest_marker("broker"):
-            item.add_marker(pytest.mark.xdist_group("broker"))
-
-
 def pytest_configure(config):
-    """Test users' passwords hashed with MD5: PBKDF2 took most of the suite's time."""
+    """Test users' passwords hashed with MD5: PBKDF2 took most of the suite's time.
+
+    Under xdist each test process gets a Redis database of its own (``CELERY_BROKER_URL``'s,
+    then the ones below it): a real worker started by one process would otherwise take tasks
+    queued by the other, whose test database it cannot see. (xdist's ``--dist loadgroup`` would
+    keep such tests in one process, but its groups are not applied under pytest 9.)
+    """
+    from urllib.parse import urlsplit
+
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    worker, url = os.environ.get("PYTEST_XDIST_WORKER"), settings.CELERY_BROKER_URL
+    if worker and url:
+        parts = urlsplit(url)
+        database = (int(parts.path.lstrip("/") or 0) - int(worker.removeprefix("gw"))) % 16
+        url = parts._replace(path=f"/{database}").geturl()
+        os.environ["CELERY_BROKER_URL"] = settings.CELERY_BROKER_URL = url
+        celery_app.conf.broker_url = url
 
 
 def service_missing(reason: str) -> None:
