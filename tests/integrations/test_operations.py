@@ -188,6 +188,8 @@ def test_with_a_broker_the_delivery_does_not_wait_for_the_publish(
         published.append(event_id)
 
     monkeypatch.setattr(dispatch, "publish", slow_publish)
+    # A publisher of the test's own: the process's may be busy with an earlier test's publish.
+    monkeypatch.setattr(dispatch, "publisher", dispatch._Publisher())
     url = reverse("integrations:chatbot-session-end", kwargs={"token": endpoint.token})
 
     response = client.post(url, chat_payload, content_type="application/json")
@@ -197,8 +199,8 @@ def test_with_a_broker_the_delivery_does_not_wait_for_the_publish(
     assert published == []  # answered while the publish is still blocked
     dispatch.dispatch(event.pk)  # as the commit of the request's statement does in production
     release.set()
-    for _ in range(50):
+    for _ in range(100):
         if published:
             break
         threading.Event().wait(0.05)
-    assert event.pk in published
+    assert published == [event.pk]
