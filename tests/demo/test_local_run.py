@@ -35,7 +35,14 @@ def bootstrap(*args: str, demo: bool = True) -> str:
     return out.getvalue()
 
 
-def test_first_run_creates_endpoint_superuser_and_demo_and_prints_the_urls(client):
+def test_first_run_creates_endpoint_superuser_and_demo_and_prints_the_urls(client, monkeypatch):
+    # With CELERY_BROKER_URL set, to a broker nobody answers at: the demo must not publish, and is
+    # processed all the same, in this process.
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
+    monkeypatch.setitem(celery_app.conf, "broker_url", "redis://127.0.0.1:1/0")
+    published = []
+    monkeypatch.setattr(services, "dispatch", published.append)
+
     output = bootstrap("--timezone", "Asia/Jakarta")
 
     endpoint = WebhookEndpoint.objects.get(name="default")
@@ -47,12 +54,18 @@ def test_first_run_creates_endpoint_superuser_and_demo_and_prints_the_urls(clien
     password = PASSWORD.search(output).group(1)
     assert client.login(username="admin", password=password)
     assert get_user_model().objects.get(username="admin").is_superuser
-    assert not WebhookEvent.objects.exclude(status=WebhookEvent.Status.PROCESSED).exists()
+    assert published == []
+    assert set(WebhookEvent.objects.values_list("status", flat=True)) == {"processed"}
     assert ChatSession.objects.count() == 41
     assert CallResult.objects.count() == 61
     assert (
         ChatSession.objects.get(call_id="a3f5c12ac59xxxxxxxxad71fe6a8ea3e").messages.count() == 16
     )
+    # Bodies are stored as a delivery would be: JSON as sent, with its headers.
+    event = WebhookEvent.objects.filter(kind=CALL_RESULT.slug).last()
+    payload = json.loads(bytes(event.body))
+    assert payload["call"]["call_id"] == event.dedup_key.split("@")[0]
+    assert event.headers["Content-Type"] == "application/json"
 
 
 def test_second_run_changes_nothing_and_shows_no_password():
@@ -122,27 +135,3 @@ def test_example_already_delivered_is_not_counted_again(deliver, endpoint, chat_
     example_event = WebhookEvent.objects.get(dedup_key__startswith=chat_payload["call_id"])
     assert example_event.delivery_count == 1
     assert ChatSession.objects.count() == 41
-
-
-def test_demo_is_processed_without_a_worker_when_a_broker_is_configured(monkeypatch):
-    # As with CELERY_BROKER_URL set, to a broker nobody answers at: the demo must not publish.
-    monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
-    monkeypatch.setitem(celery_app.conf, "broker_url", "redis://127.0.0.1:1/0")
-    published = []
-    monkeypatch.setattr(services, "dispatch", published.append)
-
-    bootstrap()
-
-    assert published == []
-    assert celery_app.conf.task_always_eager is False
-    statuses = set(WebhookEvent.objects.values_list("status", flat=True))
-    assert statuses == {WebhookEvent.Status.PROCESSED}
-
-
-def test_demo_bodies_are_stored_as_received_json():
-    bootstrap()
-
-    event = WebhookEvent.objects.filter(kind=CALL_RESULT.slug).last()
-    payload = json.loads(bytes(event.body))
-    assert payload["call"]["call_id"] == event.dedup_key.split("@")[0]
-    assert event.headers["Content-Type"] == "application/json"
