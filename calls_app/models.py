@@ -2,10 +2,8 @@ import zoneinfo
 from datetime import datetime
 
 from django.db import models
-from django.db.models import F
-from django.db.models.functions import Coalesce
 
-from integrations.fields import phone_key_field, webhook_event_field
+from integrations.fields import newest_first_indexes, phone_key_field, webhook_event_field
 
 
 class CallResult(models.Model):
@@ -97,11 +95,7 @@ class CallResult(models.Model):
         ordering = ["-started_at", "-id"]
         indexes = [
             models.Index(fields=["workflow", "started_at"]),
-            # The admin list's order (newest first), and the API's: a time every record has.
-            models.Index(fields=["-started_at", "-id"], name="call_newest"),
-            models.Index(
-                Coalesce("started_at", "last_pushed_at").desc(), F("id").desc(), name="call_sort_at"
-            ),
+            *newest_first_indexes("call", "started_at", "last_pushed_at"),
         ]
 
     def __str__(self) -> str:

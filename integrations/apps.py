@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 
 
@@ -7,3 +9,23 @@ class IntegrationsConfig(AppConfig):
 
     def ready(self):
         from . import endpoints  # noqa: F401 - connects the endpoint cache's signals
+
+
+class RecordsAppConfig(AppConfig):
+    """The app config of a domain app: it declares its event kind and its records' retention.
+
+    ``event_kind`` names the ``EventKind`` in the app's ``kinds`` module; ``records`` is (name,
+    model, time field) of the records that expire after ``AIRUDDER_RETENTION_RECORDS_DAYS``.
+    The inbox reads both from its registries and never imports the app.
+    """
+
+    default = False  # a base: not the config of the apps that import it (they set True)
+    event_kind: str
+    records: tuple[str, str, str]
+
+    def ready(self):
+        from . import kinds, retention
+
+        kinds.register(getattr(import_module(f"{self.name}.kinds"), self.event_kind))
+        name, model, time_field = self.records
+        retention.register_records(name, self.get_model(model), time_field)

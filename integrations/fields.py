@@ -24,3 +24,17 @@ def webhook_event_field(related_name: str, **kwargs) -> models.ForeignKey:
         related_name=related_name,
         **kwargs,
     )
+
+
+def newest_first_indexes(prefix: str, time_field: str, fallback: str) -> list[models.Index]:
+    """The admin list's order (``time_field`` newest first) and the API's sort time (the
+    record's time, or ``fallback`` when AI Rudder left it out), each an index scan."""
+    from django.db.models import F
+    from django.db.models.functions import Coalesce
+
+    return [
+        models.Index(fields=[f"-{time_field}", "-id"], name=f"{prefix}_newest"),
+        models.Index(
+            Coalesce(time_field, fallback).desc(), F("id").desc(), name=f"{prefix}_sort_at"
+        ),
+    ]

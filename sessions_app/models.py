@@ -1,8 +1,6 @@
 from django.db import models
-from django.db.models import F
-from django.db.models.functions import Coalesce
 
-from integrations.fields import phone_key_field, webhook_event_field
+from integrations.fields import newest_first_indexes, phone_key_field, webhook_event_field
 
 
 class ChatSession(models.Model):
@@ -67,13 +65,7 @@ class ChatSession(models.Model):
         ordering = ["-ended_at", "-id"]
         indexes = [
             models.Index(fields=["workflow", "ended_at"]),
-            # The admin list's order (newest first), and the API's: a time every record has.
-            models.Index(fields=["-ended_at", "-id"], name="chat_session_newest"),
-            models.Index(
-                Coalesce("ended_at", "notified_at").desc(),
-                F("id").desc(),
-                name="chat_session_sort_at",
-            ),
+            *newest_first_indexes("chat_session", "ended_at", "notified_at"),
         ]
 
     def __str__(self) -> str:
