@@ -5,5 +5,5 @@ class CallsAppConfig(RecordsAppConfig):
     default = True
     name = "calls_app"
     verbose_name = "Call results"
-    event_kind = "CALL_RESULT"
+    event_kinds = ("CALL_RESULT",)
     records = ("call results", "CallResult", "last_pushed_at")

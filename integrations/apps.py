@@ -12,20 +12,22 @@ class IntegrationsConfig(AppConfig):
 
 
 class RecordsAppConfig(AppConfig):
-    """The app config of a domain app: it declares its event kind and its records' retention.
+    """The app config of a domain app: it declares its event kinds and its records' retention.
 
-    ``event_kind`` names the ``EventKind`` in the app's ``kinds`` module; ``records`` is (name,
+    ``event_kinds`` names the ``EventKind``s in the app's ``kinds`` module; ``records`` is (name,
     model, time field) of the records that expire after ``AIRUDDER_RETENTION_RECORDS_DAYS``.
     The inbox reads both from its registries and never imports the app.
     """
 
     default = False  # a base: not the config of the apps that import it (they set True)
-    event_kind: str
+    event_kinds: tuple[str, ...]
     records: tuple[str, str, str]
 
     def ready(self):
         from . import kinds, retention
 
-        kinds.register(getattr(import_module(f"{self.name}.kinds"), self.event_kind))
+        declared = import_module(f"{self.name}.kinds")
+        for kind in self.event_kinds:
+            kinds.register(getattr(declared, kind))
         name, model, time_field = self.records
         retention.register_records(name, self.get_model(model), time_field)

@@ -5,5 +5,5 @@ class SessionsAppConfig(RecordsAppConfig):
     default = True
     name = "sessions_app"
     verbose_name = "Chat sessions"
-    event_kind = "CHATBOT_SESSION_END"
+    event_kinds = ("CHATBOT_SESSION_END",)
     records = ("chat sessions", "ChatSession", "notified_at")
