@@ -37,7 +37,7 @@ def _broker() -> str:
     if not settings.CELERY_BROKER_URL:
         return "in-process"
     try:
-        with current_app.connection_for_write() as conn:
+        with current_app.connection_for_write(url=settings.CELERY_BROKER_URL) as conn:
             conn.ensure_connection(max_retries=1, timeout=1)
     except Exception:
         return "down"
