@@ -37,8 +37,9 @@ PYTEST_WORKERS ?= 2
 test: setup browser-deps
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -m "not fuzz" $(PYTEST_ARGS)
 
-# Schemathesis against every operation of the schema (tests/test_schemathesis.py) and the corpus
-# of hostile bodies (tests/integrations/test_hostile_corpus.py).
+# Schemathesis against every operation of the schema (tests/test_schemathesis.py), the corpus of
+# hostile bodies (tests/integrations/test_hostile_corpus.py) and Hypothesis's mutations of the
+# examples (tests/integrations/test_hypothesis_payloads.py).
 fuzz: setup
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -m fuzz -p no:cacheprovider $(PYTEST_ARGS)
 
