@@ -45,7 +45,8 @@ def beat_every_second(tmp_path):
         celery_app, thread=True, schedule_filename=str(tmp_path / "beat-schedule")
     )
     yield beat
-    beat.stop()
+    if beat.is_alive():  # stopping a beat that never started would wait for ever
+        beat.stop()
     celery_app.conf.beat_schedule = before
 
 

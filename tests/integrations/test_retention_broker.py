@@ -65,7 +65,8 @@ def test_beat_and_a_worker_delete_what_is_past_its_retention(
             assert _wait_for(lambda: not CallResult.objects.filter(call_id="old-call").exists())
             assert _wait_for(lambda: not WebhookEvent.objects.filter(dedup_key="old").exists())
     finally:
-        beat.stop()
+        if beat.is_alive():  # stopping a beat that never started would wait for ever
+            beat.stop()
         celery_app.conf.beat_schedule = before
 
     assert list(CallResult.objects.values_list("call_id", flat=True)) == ["recent-call"]
