@@ -32,12 +32,12 @@ def empty_cache():
 
 @pytest.fixture(autouse=True)
 def celery_in_process(request):
-    """Tasks run in-process unless a test is marked ``broker`` and talks to a real worker."""
-    if request.node.get_closest_marker("broker"):
-        yield
-        return
+    """Tasks run in-process unless a test is marked ``broker`` and talks to a real worker.
+
+    Set both ways, whatever an earlier test in the process left: a broker test must publish.
+    """
     before = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_always_eager = not request.node.get_closest_marker("broker")
     yield
     celery_app.conf.task_always_eager = before
 
