@@ -17,7 +17,7 @@ from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 
 from . import kinds
-from .audit import audit_record_view
+from .admin_mixins import AuditedChangeViewMixin
 from .models import WebhookEndpoint, WebhookEvent, Workflow
 from .privacy import can_view_contact_details, mask_payload, mask_phone_like
 from .replay import webhook_event_replay
@@ -92,7 +92,7 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
 
 
 @admin.register(WebhookEvent)
-class WebhookEventAdmin(admin.ModelAdmin):
+class WebhookEventAdmin(AuditedChangeViewMixin, admin.ModelAdmin):
     list_display = [
         "id",
         "kind",
@@ -263,16 +263,6 @@ class WebhookEventAdmin(admin.ModelAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["can_process"] = self.has_process_permission(request)
         return super().render_change_form(request, context, add, change, form_url, obj)
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        response = super().change_view(request, object_id, form_url, extra_context)
-        event = getattr(response, "context_data", {}).get("original")
-        if response.status_code == 200 and event is not None:
-            # The body holds the transcript or the messages, and the customer's details.
-            audit_record_view(
-                request=request, obj=event, revealed=can_view_contact_details(request.user)
-            )
-        return response
 
 
 def _count(relation: str) -> Subquery:

@@ -254,6 +254,20 @@ class ContactDetailsAdminMixin:
         return swapped
 
 
+class AuditedChangeViewMixin:
+    """A record's page that was shown (not a redirect, a 404 or a refusal) is written to the
+    audit log: its transcript, messages or raw body were read, unmasked or not."""
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        obj = getattr(response, "context_data", {}).get("original")
+        if response.status_code == 200 and obj is not None:
+            audit_record_view(
+                request=request, obj=obj, revealed=can_view_contact_details(request.user)
+            )
+        return response
+
+
 class CsvExportAdminMixin:
     """CSV export of an admin list, for users with ``integrations.export_csv``.
 
@@ -430,6 +444,7 @@ class TimesAdminMixin:
 
 
 class RecordAdmin(
+    AuditedChangeViewMixin,
     TimesAdminMixin,
     ContactDetailsAdminMixin,
     CsvExportAdminMixin,
@@ -501,13 +516,3 @@ class RecordAdmin(
 
     def has_change_permission(self, request, obj=None):
         return False
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        response = super().change_view(request, object_id, form_url, extra_context)
-        # The page was shown (not a redirect, a 404 or a refusal): its transcript was read.
-        obj = getattr(response, "context_data", {}).get("original")
-        if response.status_code == 200 and obj is not None:
-            audit_record_view(
-                request=request, obj=obj, revealed=can_view_contact_details(request.user)
-            )
-        return response

@@ -6,11 +6,8 @@ an entry here. Exporting the log is itself an entry of the log.
 """
 
 from django.contrib import admin
-from django.contrib.admin.options import IncorrectLookupParameters
-from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseBadRequest
-from django.urls import path
 
+from .admin_mixins import CsvExportAdminMixin
 from .audit import ERASE_PERMISSION, Action, audit_record
 from .exports import Column, CsvExport, attribute
 from .models import AuditEntry
@@ -34,7 +31,7 @@ AUDIT_LOG_CSV = CsvExport(
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(CsvExportAdminMixin, admin.ModelAdmin):
     list_display = ["at", "username", "action", "content_type", "label", "ip_address", "path"]
     list_filter = ["action", ("user", admin.RelatedOnlyFieldListFilter), "at"]
     list_select_related = ["content_type"]
@@ -76,30 +73,8 @@ class AuditEntryAdmin(admin.ModelAdmin):
         )
         return AUDIT_LOG_CSV.response(queryset, reveal=True)
 
-    @admin.action(description="Export selected entries as CSV", permissions=["export"])
-    def export_csv(self, request, queryset):
-        return self._csv_response(request, queryset)
-
-    def export_csv_view(self, request):
-        if not self.has_export_permission(request):
-            raise PermissionDenied
-        try:
-            changelist = self.get_changelist_instance(request)
-        except IncorrectLookupParameters as exc:
-            return HttpResponseBadRequest(f"Invalid filters: {exc}")
-        return self._csv_response(request, changelist.queryset)
-
-    def get_urls(self):
-        export = path(
-            "export-csv/",
-            self.admin_site.admin_view(self.export_csv_view),
-            name="integrations_auditentry_export_csv",
-        )
-        return [export, *super().get_urls()]
-
     def changelist_view(self, request, extra_context=None):
         extra_context = {
-            "has_export_permission": self.has_export_permission(request),
             "can_erase": request.user.has_perm(ERASE_PERMISSION),
             **(extra_context or {}),
         }

@@ -1,5 +1,6 @@
 """Writes of the webhook inbox: store a delivery, process an event, sweep, purge."""
 
+import functools
 import hashlib
 import json
 import logging
@@ -114,6 +115,23 @@ def webhook_dedup_key(*, kind: str, payload: dict | None, body: bytes) -> str:
     return key
 
 
+@functools.cache
+def _upsert_statement(vendor: str) -> tuple[list, str]:
+    """The columns and SQL of ``_upsert_event``, built once per process (and database kind)."""
+    fields = [f for f in WebhookEvent._meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    table = quote(WebhookEvent._meta.db_table)
+    columns = ", ".join(quote(f.column) for f in fields)
+    count, last = quote("delivery_count"), quote("last_received_at")
+    sql = (
+        f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))}) "  # noqa: S608
+        f"ON CONFLICT ({quote('endpoint_id')}, {quote('kind')}, {quote('dedup_key')}) "
+        f"DO UPDATE SET {count} = {table}.{count} + 1, {last} = EXCLUDED.{last} "
+        f"RETURNING {quote('id')}, {count}"
+    )
+    return fields, sql
+
+
 def _upsert_event(values: dict) -> tuple[int, int]:
     """Store a delivery or count it on the event it repeats, in one statement.
 
@@ -122,19 +140,9 @@ def _upsert_event(values: dict) -> tuple[int, int]:
     is a repeat (copies at the same moment make one event). PostgreSQL and SQLite (3.35+) both
     speak it. Returns the event's id and its delivery count (1 for a new event).
     """
-    fields = [f for f in WebhookEvent._meta.concrete_fields if not f.primary_key]
+    fields, sql = _upsert_statement(connection.vendor)
     row = {f.attname: f.get_default() for f in fields} | values
-    quote = connection.ops.quote_name
-    table = quote(WebhookEvent._meta.db_table)
-    columns = ", ".join(quote(f.column) for f in fields)
     params = [f.get_db_prep_save(row[f.attname], connection) for f in fields]
-    count, last = quote("delivery_count"), quote("last_received_at")
-    sql = (
-        f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))}) "  # noqa: S608
-        f"ON CONFLICT ({quote('endpoint_id')}, {quote('kind')}, {quote('dedup_key')}) "
-        f"DO UPDATE SET {count} = {table}.{count} + 1, {last} = EXCLUDED.{last} "
-        f"RETURNING {quote('id')}, {count}"
-    )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         event_id, delivery_count = cursor.fetchone()

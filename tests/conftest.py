@@ -2,6 +2,7 @@ import copy
 import dataclasses
 import json
 import os
+import time
 
 import pytest
 from django.urls import reverse
@@ -168,3 +169,13 @@ def real_broker(postgresql):
     """A reachable broker and PostgreSQL, whose committed rows a worker sees."""
     if reason := _broker_reachable():
         service_missing(reason)
+
+
+def wait_for(predicate, *, within: float = 30.0) -> bool:
+    """Whether ``predicate()`` became true within ``within`` seconds: for real workers and beat."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from config.celery import app as celery_app
 from integrations.models import AlertIncident, WebhookEvent
+from tests.conftest import wait_for
 
 pytestmark = [
     pytest.mark.broker,
@@ -24,15 +25,6 @@ pytestmark = [
         reason="needs CELERY_BROKER_URL (a real broker) and PostgreSQL",
     ),
 ]
-
-
-def _wait_for(predicate, *, within: float = 30.0) -> bool:
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.3)
-    return False
 
 
 @pytest.fixture
@@ -66,13 +58,13 @@ def test_beat_and_a_worker_open_one_incident_and_resolve_it(endpoint, settings, 
 
     with start_worker(celery_app, perform_ping_check=False, shutdown_timeout=30):
         beat_every_second.start()
-        assert _wait_for(lambda: AlertIncident.objects.filter(key="backlog").exists())
+        assert wait_for(lambda: AlertIncident.objects.filter(key="backlog").exists())
         time.sleep(3)  # several more checks run while the backlog is still stuck
         assert AlertIncident.objects.filter(key="backlog").count() == 1
         assert [m.subject for m in mail.outbox] == ["[AI Rudder inbox] ALERT backlog"]
 
         WebhookEvent.objects.update(status=WebhookEvent.Status.PROCESSED)
-        assert _wait_for(
+        assert wait_for(
             lambda: AlertIncident.objects.filter(key="backlog", resolved_at__isnull=False).exists()
         )
         time.sleep(2)

@@ -13,7 +13,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 from urllib.parse import quote
 from wsgiref.simple_server import WSGIRequestHandler, make_server
@@ -30,17 +29,9 @@ from integrations.models import WebhookEvent
 from integrations.services import webhook_events_process
 from sessions_app.kinds import CHATBOT_SESSION_END
 from sessions_app.models import ChatSession
+from tests.conftest import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _wait_for(predicate, *, within: float = 30.0) -> bool:
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def _broker_client():
@@ -122,11 +113,11 @@ def test_a_worker_child_killed_mid_task_runs_the_task_again_and_once(
     """Relies on acks_late + reject_on_worker_lost: the task is requeued when its process dies."""
     worker_process()
     event = _deliver(endpoint, chat_payload)
-    assert _wait_for(lambda: worker_process.runs()), "the worker never started the task"
+    assert wait_for(lambda: worker_process.runs()), "the worker never started the task"
 
     os.kill(worker_process.runs()[0], signal.SIGKILL)  # the pool's child, mid-task
 
-    assert _wait_for(lambda: _finished(event)), "the requeued task never ran"
+    assert wait_for(lambda: _finished(event)), "the requeued task never ran"
     first, again = worker_process.runs()
     assert first != again  # a new child of the same worker ran it
     assert (event.status, event.attempts) == (WebhookEvent.Status.PROCESSED, 1)
@@ -144,7 +135,7 @@ def test_a_worker_killed_mid_task_leaves_it_to_the_next_worker_and_it_runs_once(
     instead of the hour production waits)."""
     first_worker = worker_process()
     event = _deliver(endpoint, chat_payload)
-    assert _wait_for(lambda: worker_process.runs()), "the worker never started the task"
+    assert wait_for(lambda: worker_process.runs()), "the worker never started the task"
 
     os.killpg(first_worker.pid, signal.SIGKILL)  # the whole worker: main process and child
     first_worker.wait(timeout=10)
@@ -154,7 +145,7 @@ def test_a_worker_killed_mid_task_leaves_it_to_the_next_worker_and_it_runs_once(
 
     worker_process({"broker_transport_options": {"visibility_timeout": 1}})
 
-    assert _wait_for(lambda: _finished(event)), "the next worker never ran the task"
+    assert wait_for(lambda: _finished(event)), "the next worker never ran the task"
     assert len(worker_process.runs()) == 2
     assert (event.status, event.attempts) == (WebhookEvent.Status.PROCESSED, 1)
     assert webhook_events_process(statuses=[WebhookEvent.Status.RECEIVED]) == {}

@@ -3,7 +3,6 @@
 Needs ``CELERY_BROKER_URL`` (a Redis database of the test's own) and PostgreSQL.
 """
 
-import time
 from datetime import timedelta
 
 import pytest
@@ -17,6 +16,7 @@ from calls_app.models import CallResult
 from calls_app.services import call_result_record
 from config.celery import app as celery_app
 from integrations.models import WebhookEvent
+from tests.conftest import wait_for
 
 pytestmark = [
     pytest.mark.broker,
@@ -26,15 +26,6 @@ pytestmark = [
         reason="needs CELERY_BROKER_URL (a real broker) and PostgreSQL",
     ),
 ]
-
-
-def _wait_for(predicate, *, within: float = 30.0) -> bool:
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.3)
-    return False
 
 
 def test_beat_and_a_worker_delete_what_is_past_its_retention(
@@ -62,8 +53,8 @@ def test_beat_and_a_worker_delete_what_is_past_its_retention(
     try:
         with start_worker(celery_app, perform_ping_check=False, shutdown_timeout=30):
             beat.start()
-            assert _wait_for(lambda: not CallResult.objects.filter(call_id="old-call").exists())
-            assert _wait_for(lambda: not WebhookEvent.objects.filter(dedup_key="old").exists())
+            assert wait_for(lambda: not CallResult.objects.filter(call_id="old-call").exists())
+            assert wait_for(lambda: not WebhookEvent.objects.filter(dedup_key="old").exists())
     finally:
         if beat.is_alive():  # stopping a beat that never started would wait for ever
             beat.stop()
