@@ -5,7 +5,7 @@ the request path as in production, and fires a bounded number of requests from a
 client threads, over loopback only. Then it times ``webhook_event_process`` in this process on the
 events it stored. See benchmarks/README.md for the method and the figures.
 
-    .venv/bin/python benchmarks/webhook_ingest.py --requests 2000 --concurrency 8
+    .venv/bin/python benchmarks/webhook_ingest.py --requests 2000 --concurrency 16
 
 The database named by ``--database-url`` is dropped and created again: it must be the benchmark's
 own (its name must contain "bench"). The Redis database of ``--broker-url`` is the benchmark's own
@@ -13,21 +13,24 @@ too: its queue is purged at the end.
 """
 
 import argparse
-import contextlib
 import copy
 import http.client
 import json
-import os
-import statistics
-import subprocess
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
+from common import (
+    ROOT,
+    bench_database,
+    django_setup,
+    manage,
+    ms,
+    production_env,
+    recreate_database,
+    serving,
+)
+
 CHAT_EXAMPLE = ROOT / "sessions_app" / "examples" / "chatbot_session_end.json"
 CALL_EXAMPLE = ROOT / "calls_app" / "examples" / "custom_api_node_push.json"
 
@@ -36,7 +39,7 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=2000, help="new notifications to send")
     parser.add_argument("--retries", type=int, default=500, help="repeats of sent ones to send")
-    parser.add_argument("--concurrency", type=int, default=8, help="client threads")
+    parser.add_argument("--concurrency", type=int, default=16, help="client connections at once")
     parser.add_argument(
         "--workers", type=int, default=4, help="gunicorn workers (threaded, config/gunicorn.py)"
     )
@@ -51,42 +54,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--database-url", default="postgres://root@127.0.0.1:5432/airudder_bench")
     parser.add_argument("--broker-url", default="redis://127.0.0.1:6379/14")
     args = parser.parse_args()
-    if "bench" not in urlsplit(args.database_url).path:
-        parser.error("--database-url must name a database of the benchmark's own ('bench' in it)")
+    bench_database(parser, args.database_url)
     if not 0 < args.requests <= 100_000 or not 0 < args.concurrency <= 64:
         parser.error("--requests must be 1..100000 and --concurrency 1..64")
     return args
-
-
-def recreate_database(url: str) -> None:
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def manage(env: dict, *args: str) -> str:
-    result = subprocess.run(  # noqa: S603 - our own interpreter and manage.py
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True
-    )
-    return result.stdout.decode()
-
-
-def wait_for_port(port: int, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
-            conn.request("GET", "/admin/login/")
-            conn.getresponse().read()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"the server did not come up on port {port}")
 
 
 def chat_bodies(count: int, run: str) -> list[bytes]:
@@ -133,30 +104,9 @@ def fire(port: int, path: str, bodies: list[bytes], concurrency: int) -> dict:
     return {"elapsed": elapsed, "rps": ok / elapsed, "statuses": statuses, **ms(latencies)}
 
 
-def ms(samples: list[float]) -> dict:
-    samples = sorted(samples)
-
-    def pct(p: float) -> float:
-        return samples[min(len(samples) - 1, int(p / 100 * len(samples)))] * 1000
-
-    return {
-        "n": len(samples),
-        "mean": statistics.fmean(samples) * 1000,
-        "p50": pct(50),
-        "p95": pct(95),
-        "p99": pct(99),
-        "max": samples[-1] * 1000,
-    }
-
-
 def time_processing(env: dict, count: int, run: str) -> dict:
     """Time ``webhook_event_process`` on stored chat events and on call-result events."""
-    os.environ.update(env)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    django_setup(env)
     from config.celery import app as celery_app
     from integrations.models import WebhookEndpoint, WebhookEvent
     from integrations.services import webhook_event_process, webhook_event_receive
@@ -203,48 +153,20 @@ def create_ceiling_table(url: str) -> None:
         )
 
 
-@contextlib.contextmanager
-def serving(app: str, args, env: dict):
-    """gunicorn with the production configuration, serving ``app`` until the block ends."""
-    server = subprocess.Popen(  # noqa: S603 - the venv's gunicorn, fixed arguments
-        [BIN / "gunicorn", "-c", "config/gunicorn.py", app, "--workers", str(args.workers),
-         "--bind", f"127.0.0.1:{args.port}", "--log-level", "warning",
-         "--access-logfile", "/dev/null"],
-        cwd=ROOT,
-        env=env,
-    )  # fmt: skip
-    try:
-        wait_for_port(args.port)
-        yield
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-
-
 def main() -> None:
     args = parse_args()
     run = time.strftime("%Y%m%d%H%M%S")
-    env = {
-        **os.environ,
-        "DATABASE_URL": args.database_url,
-        "CELERY_BROKER_URL": args.broker_url,
-        "DJANGO_DEBUG": "off",
-        "DJANGO_SECURE_SSL_REDIRECT": "off",  # gunicorn is reached over plain HTTP here
-        "DJANGO_SECRET_KEY": "benchmark-only-not-secret",
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_LOG_LEVEL": "WARNING",
-        "DJANGO_CONN_MAX_AGE": str(args.conn_max_age),
-    }
+    env = production_env(args.database_url, args.broker_url, args.conn_max_age)
     recreate_database(args.database_url)
     manage(env, "migrate", "--noinput", "-v0")
     endpoint = json.loads(manage(env, "create_endpoint", f"bench-{run}", "--json"))
     path = urlsplit(endpoint["urls"]["chatbot_session_end"]).path
     create_ceiling_table(args.database_url)
     bodies = chat_bodies(args.requests, run)
-    with serving("benchmarks.ceiling_wsgi", args, env):
+    with serving("benchmarks.ceiling_wsgi", workers=args.workers, port=args.port, env=env):
         fire(args.port, path, chat_bodies(50, f"{run}-ceiling-warmup"), args.concurrency)
         ceiling = fire(args.port, path, bodies, args.concurrency)
-    with serving("config.wsgi", args, env):
+    with serving("config.wsgi", workers=args.workers, port=args.port, env=env):
         fire(args.port, path, chat_bodies(50, f"{run}-warmup"), args.concurrency)
         new = fire(args.port, path, bodies, args.concurrency)
         retries = fire(args.port, path, bodies[: args.retries], args.concurrency)
