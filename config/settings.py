@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
+    # Its template tag replaces the admin's date hierarchy (integrations.admin_mixins).
+    "django_admin_lightweight_date_hierarchy",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "integrations",

@@ -17,7 +17,7 @@ from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 
 from . import kinds
-from .admin_mixins import AuditedChangeViewMixin
+from .admin_mixins import AuditedChangeViewMixin, LightDateHierarchyMixin
 from .models import WebhookEndpoint, WebhookEvent, Workflow
 from .privacy import can_view_contact_details, mask_payload, mask_phone_like
 from .replay import webhook_event_replay
@@ -92,7 +92,7 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
 
 
 @admin.register(WebhookEvent)
-class WebhookEventAdmin(AuditedChangeViewMixin, admin.ModelAdmin):
+class WebhookEventAdmin(LightDateHierarchyMixin, AuditedChangeViewMixin, admin.ModelAdmin):
     list_display = [
         "id",
         "kind",

@@ -11,10 +11,13 @@
 - ``CsvExportAdminMixin``: an "Export as CSV" action for the selected rows and an export URL for
   the whole filtered list, both streamed and masked like the list;
 - ``PhoneSearchAdminMixin``: the search box finds numbers however they are written;
+- ``LightDateHierarchyMixin``: a date hierarchy that does not scan the table to draw itself;
 - ``RecordAdmin``: all of the above for records AI Rudder pushes, read-only.
 """
 
+import calendar
 import copy
+import datetime as dt
 from urllib.parse import urlencode
 
 from django.contrib import admin, messages
@@ -23,6 +26,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpResponseBadRequest, QueryDict
 from django.urls import path
+from django.utils import timezone
 from django.utils.text import capfirst
 
 from .audit import Action, audit_record, audit_record_view
@@ -443,7 +447,36 @@ class TimesAdminMixin:
         return swapped
 
 
+class LightDateHierarchyMixin:
+    """The date hierarchy's links without a query over the list.
+
+    Django draws the hierarchy from the dates the filtered list holds (``SELECT DISTINCT
+    DATE_TRUNC(…)`` over every matching row: seconds at a million calls, on every list page).
+    ``django_admin_lightweight_date_hierarchy``'s tag draws it from the calendar instead: every
+    month of a year, every day of a month, and the years from the table's first to its last
+    record, two reads of the time's index. A link may lead to an empty month; the list says so.
+    Selecting a date is unchanged: Django filters a year, month or day as a range of the index.
+    """
+
+    date_hierarchy_drilldown = False
+
+    def get_date_hierarchy_drilldown(self, year: int | None, month: int | None):
+        if year is None:
+            span = self.model._default_manager.aggregate(
+                first=models.Min(self.date_hierarchy), last=models.Max(self.date_hierarchy)
+            )
+            if span["first"] is None:
+                return []
+            first, last = (timezone.localtime(span[end]).year for end in ("first", "last"))
+            return [dt.date(y, 1, 1) for y in range(first, last + 1)]
+        if month is None:
+            return [dt.date(year, m, 1) for m in range(1, 13)]
+        days = calendar.monthrange(year, month)[1]
+        return [dt.date(year, month, d) for d in range(1, days + 1)]
+
+
 class RecordAdmin(
+    LightDateHierarchyMixin,
     AuditedChangeViewMixin,
     TimesAdminMixin,
     ContactDetailsAdminMixin,
