@@ -170,7 +170,8 @@ def test_date_hierarchy_comes_from_the_calendar_not_from_a_scan(admin_client, re
 
     with CaptureQueriesContext(connection) as queries:
         html = text_of(admin_client.get(LIST_URL))
-    assert not [q for q in queries if "DATE_TRUNC" in q["sql"].upper()]
+    # DATE_TRUNC on PostgreSQL, django_datetime_trunc on SQLite
+    assert not [q for q in queries if "trunc" in q["sql"].lower()]
     for year in ("2022", "2023", "2024"):
         assert f"?started_at__year={year}" in html
     assert "started_at__year=2021" not in html and "started_at__year=2025" not in html
