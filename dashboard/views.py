@@ -12,6 +12,7 @@ from calls_app.exports import CALL_RESULTS_CSV
 from calls_app.filters import CallResultFilter
 from calls_app.models import CallResult
 from integrations.audit import Action, audit_record
+from integrations.distinct import distinct_values
 from integrations.exports import Column, csv_lines, csv_response, export_filename
 from integrations.models import Workflow
 from integrations.privacy import can_view_contact_details
@@ -112,14 +113,12 @@ def _chips(data, workflows) -> list[dict]:
 
 
 def _choices():
-    robots = set(CallResult.objects.values_list("robot_id", flat=True).distinct())
-    robots |= set(ChatSession.objects.values_list("robot_id", flat=True).distinct())
+    """The filters' choices, read from the columns' indexes (``integrations.distinct``)."""
+    robots = set(distinct_values(CallResult, "robot_id"))
+    robots |= set(distinct_values(ChatSession, "robot_id"))
     return {
         "workflows": Workflow.objects.order_by("name", "workflow_id"),
-        "channels": ChatSession.objects.exclude(channel="")
-        .order_by("channel")
-        .values_list("channel", flat=True)
-        .distinct(),
+        "channels": [channel for channel in distinct_values(ChatSession, "channel") if channel],
         "robots": sorted(robot for robot in robots if robot),
     }
 

@@ -31,6 +31,7 @@ from django.utils.text import capfirst
 
 from .audit import Action, audit_record, audit_record_view
 from .display import times_text
+from .distinct import distinct_values
 from .exports import CsvExport
 from .filtering import BLANK
 from .pagination import EstimatedCountPaginator
@@ -131,11 +132,7 @@ def parameter_list_filter(filterset_class, name: str, title: str | None = None, 
         def __init__(self, request, params, model, model_admin):
             super().__init__(request, params, model, model_admin)
             self.selected = request.GET.getlist(name)
-            self.values = list(
-                model._default_manager.order_by(field_name)
-                .values_list(field_name, flat=True)
-                .distinct()
-            )
+            self.values = distinct_values(model, field_name)
 
         def expected_parameters(self):
             return []

@@ -32,7 +32,7 @@ class ChatSession(models.Model):
         help_text="The callee as a phone key (``integrations.phones``), to find a customer's "
         "calls and chats however the number is written."
     )
-    robot_id = models.CharField("robot id", max_length=64, blank=True)
+    robot_id = models.CharField("robot id", max_length=64, blank=True, db_index=True)
     status = models.CharField(max_length=32, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True, db_index=True)
