@@ -341,6 +341,7 @@ class PhoneSearchAdminMixin:
     """
 
     text_search: tuple[str, tuple[str, ...]] | None = None
+    workflow_search = False  # also find the records of the workflows whose name has the term
 
     def get_search_results(self, request, queryset, search_term):
         term, shortened = bound_search_term(search_term)
@@ -351,20 +352,27 @@ class PhoneSearchAdminMixin:
                 f"The search was shortened to its first {MAX_SEARCH_WORDS} words and "
                 f"{MAX_SEARCH_CHARS} characters: “{term}”.",
             )
-        results, may_have_duplicates = super().get_search_results(request, queryset, term)
         if not term:
-            return results, may_have_duplicates
+            return queryset, False
+        records = self.model._default_manager.all()
+        # No duplicates either way: the list is filtered by a set of keys.
+        matches, _ = super().get_search_results(request, records, term)
+        branches = [matches]
+        if self.workflow_search:
+            workflows = _workflows_named(term)
+            if workflows:
+                branches.append(records.filter(workflow_id__in=workflows))
         if is_phone_term(term):  # a number is found by its key, not in what was said
-            keys = self.model.PHONE_KEY_FIELDS
-            results |= queryset.filter(phone_match(term, keys, partial=True))
+            branches.append(
+                records.filter(phone_match(term, self.model.PHONE_KEY_FIELDS, partial=True))
+            )
         elif self.text_search:
             accessor, fields = self.text_search
             relation = self.model._meta.get_field(accessor)
             texts = text_filter(relation.related_model._default_manager.all(), fields, term)
             if texts is not None:
-                owners = texts.values(relation.field.attname)
-                results |= queryset.filter(pk__in=owners)
-        return results, may_have_duplicates
+                branches.append(records.filter(pk__in=texts.values(relation.field.attname)))
+        return queryset.filter(pk__in=_union_of_keys(branches)), False
 
     def search_hits_context(self, request, rows, fields: tuple[str, ...]) -> dict:
         """For a record's page opened from a search: the positions of its ``rows`` (messages,
@@ -442,6 +450,26 @@ class TimesAdminMixin:
             ]
             swapped.append((title, {**options, "fields": fields}))
         return swapped
+
+
+def _workflows_named(term: str) -> list[int]:
+    """The workflows whose name contains ``term``: a small table, read once per search, so
+    that the records' own query needs no join."""
+    from .models import Workflow
+
+    return list(Workflow.objects.filter(name__icontains=term).values_list("pk", flat=True))
+
+
+def _union_of_keys(branches):
+    """The primary keys any branch matches, as one subquery.
+
+    Each branch (the search fields, a workflow, a phone key, words of the text) is served by
+    its own index on PostgreSQL (trigram, B-tree, full-text); one ``WHERE`` with their ``OR``
+    would make the planner read every row instead, and a subquery in an ``OR`` cannot use an
+    index at all. A ``UNION`` of their keys keeps each branch on its index.
+    """
+    keys = [branch.order_by().values("pk") for branch in branches]
+    return keys[0].union(*keys[1:]) if len(keys) > 1 else keys[0]
 
 
 class LightDateHierarchyMixin:

@@ -8,16 +8,19 @@
   stemming: the conversations mix Indonesian, English and names), served by the GIN expression
   indexes the apps' migrations create there; elsewhere (SQLite) every word is ``icontains``.
 - ``text_hits``: which of a record's texts match, to mark them on its page.
+- ``trigram_index`` and ``postgresql_indexes``: the indexes that serve the search fields'
+  ``%term%`` on PostgreSQL (``pg_trgm``), built by the apps' migrations.
 """
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 from urllib.parse import parse_qs
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
-from django.db import connection
+from django.db import connection, migrations
 from django.db.models import Q
 
 MAX_SEARCH_CHARS = 200
@@ -96,3 +99,50 @@ def request_search_term(request) -> str:
     if not term and "_changelist_filters" in request.GET:
         term = parse_qs(request.GET["_changelist_filters"]).get("q", [""])[0]
     return bound_search_term(term)[0]
+
+
+@dataclass(frozen=True)
+class TrigramIndex:
+    """A trigram index serving ``field__icontains`` (``UPPER(field::text) LIKE UPPER('%…%')``,
+    so built on that expression) or, with ``case_insensitive=False``, ``field__contains``."""
+
+    name: str
+    field: str
+    case_insensitive: bool = True
+
+    def create_sql(self, model, quote) -> str:
+        column = f"{quote(model._meta.get_field(self.field).column)}::text"
+        expression = f"(UPPER({column}))" if self.case_insensitive else f"({column})"
+        return (
+            f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {quote(self.name)} "
+            f"ON {quote(model._meta.db_table)} USING gin ({expression} gin_trgm_ops)"
+        )
+
+
+def trigram_index(name: str, field: str, *, case_insensitive: bool = True) -> TrigramIndex:
+    return TrigramIndex(name, field, case_insensitive)
+
+
+def postgresql_indexes(app_label: str, model_name: str, indexes: list) -> migrations.RunPython:
+    """A migration operation that builds trigram ``indexes`` on PostgreSQL only, without locking
+    writes (``CREATE INDEX CONCURRENTLY``: the migration must be ``atomic = False``); other
+    databases (SQLite) search without them. Creates ``pg_trgm`` first, a trusted extension that
+    a database's owner may create."""
+
+    def create(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        model = apps.get_model(app_label, model_name)
+        for index in indexes:
+            schema_editor.execute(index.create_sql(model, schema_editor.quote_name))
+
+    def drop(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        for index in indexes:
+            schema_editor.execute(
+                f"DROP INDEX CONCURRENTLY IF EXISTS {schema_editor.quote_name(index.name)}"
+            )
+
+    return migrations.RunPython(create, drop)

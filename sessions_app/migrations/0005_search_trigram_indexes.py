@@ -1,0 +1,24 @@
+"""Trigram indexes for the admin's search field and phone key, on PostgreSQL only.
+
+Built concurrently, so a large table keeps taking sessions while they build (hence not atomic).
+"""
+
+from django.db import migrations
+
+from integrations.search import postgresql_indexes, trigram_index
+
+
+class Migration(migrations.Migration):
+    atomic = False
+    dependencies = [("sessions_app", "0004_robot_id_index")]
+
+    operations = [
+        postgresql_indexes(
+            "sessions_app",
+            "ChatSession",
+            [
+                trigram_index("session_call_id_trgm", "call_id"),
+                trigram_index("session_callee_key_trgm", "callee_key", case_insensitive=False),
+            ],
+        )
+    ]
