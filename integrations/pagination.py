@@ -1,26 +1,69 @@
-"""Admin list pagination that does not count a large table row by row.
+"""Admin list pagination that never counts or skips through a large table row by row.
 
-PostgreSQL's exact ``COUNT(*)`` reads every row (hundreds of ms at a million calls, on every list
-page). An unfiltered list of a large table is counted from the planner's estimate
-(``pg_class.reltuples``, kept fresh by autovacuum's ANALYZE), which is what the page numbers need;
-a filtered or searched list, and any table under ``EXACT_BELOW`` rows, is counted exactly.
+- **Counts.** PostgreSQL's exact ``COUNT(*)`` reads every row (hundreds of ms at a million
+  calls, on every list page). An unfiltered list of a large table is counted from the planner's
+  estimate (``pg_class.reltuples``, kept fresh by autovacuum's ANALYZE) and says "about"; a
+  filtered or searched list is counted exactly up to ``MAX_PAGES`` pages of rows and beyond
+  that says "more than". Tables under ``EXACT_BELOW`` rows are counted exactly.
+- **Deep pages.** Page 2,000 of a list means skipping 200,000 rows (``OFFSET``), seconds at
+  scale, for a page nobody reads. Lists stop at ``MAX_PAGES`` pages (10,000 records at 100 a
+  page); a later page number shows the last page, and the list says to narrow it with a filter
+  or a search. The API's lists have no such limit: they page by cursor (keyset), which costs the
+  same at any depth.
 """
 
 from functools import cached_property
 
 from django.core.paginator import Paginator
 from django.db import connections
+from django.utils.formats import number_format
 
 EXACT_BELOW = 50_000
+MAX_PAGES = 100
 
 
 class EstimatedCountPaginator(Paginator):
+    estimated = False  # the count is the planner's estimate
+    more = False  # there are more records than the count: it stopped at MAX_PAGES pages
+
     @cached_property
     def count(self) -> int:
         estimate = self._estimate()
         if estimate is not None and estimate >= EXACT_BELOW:
+            self.estimated = True
             return estimate
-        return super().count
+        limit = self.per_page * MAX_PAGES
+        counted = self.object_list[: limit + 1].count()
+        if counted > limit:
+            self.more = True
+            return limit
+        return counted
+
+    @cached_property
+    def num_pages(self) -> int:
+        return min(super().num_pages, MAX_PAGES)
+
+    @property
+    def capped(self) -> bool:
+        """Whether some records are beyond the last page shown."""
+        return self.more or super().num_pages > MAX_PAGES
+
+    @property
+    def count_text(self) -> str:
+        """The count as the list shows it: "about 1,000,000", "more than 10,000", "42"."""
+        number = number_format(self.count, force_grouping=True)
+        if self.estimated:
+            return f"about {number}"
+        return f"more than {number}" if self.more else number
+
+    def validate_number(self, number):
+        """A page past the last shown is the last shown (a bookmark of page 2,000 still opens
+        a list, with the note to narrow it), not an error."""
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            return super().validate_number(number)
+        return super().validate_number(min(max(number, 1), self.num_pages))
 
     def _estimate(self) -> int | None:
         queryset = self.object_list

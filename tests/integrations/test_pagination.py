@@ -35,3 +35,51 @@ def test_the_admin_list_shows_the_estimate_of_a_large_table(admin_client, monkey
     response = admin_client.get(reverse("admin:calls_app_callresult_changelist"))
 
     assert response.context["cl"].result_count == 123456
+
+
+def test_a_filtered_count_stops_after_the_last_page_shown(dataset, monkeypatch):
+    monkeypatch.setattr(pagination, "MAX_PAGES", 2)
+    calls = CallResult.objects.filter(answered=True)
+    assert calls.count() > 4
+
+    paginator = EstimatedCountPaginator(calls, 2)
+
+    assert (paginator.count, paginator.num_pages, paginator.capped) == (4, 2, True)
+    assert paginator.count_text == "more than 4"
+    assert paginator.page(7).number == 2  # a later page is the last one shown
+    assert list(paginator.page(7).object_list) == list(calls[2:4])
+
+
+def test_a_count_within_the_pages_is_exact(dataset):
+    paginator = EstimatedCountPaginator(CallResult.objects.filter(answered=True), 100)
+
+    assert paginator.count == CallResult.objects.filter(answered=True).count()
+    assert not paginator.capped and paginator.count_text == str(paginator.count)
+
+
+def test_a_deep_page_of_the_admin_list_opens_the_last_page_shown(
+    admin_client, monkeypatch, dataset
+):
+    from django.contrib import admin
+
+    monkeypatch.setattr(pagination, "MAX_PAGES", 2)
+    monkeypatch.setattr(admin.site._registry[CallResult], "list_per_page", 2)
+    url = reverse("admin:calls_app_callresult_changelist")
+
+    response = admin_client.get(url, {"answered__exact": "1", "p": "2000"})
+
+    assert response.status_code == 200
+    assert len(response.context["cl"].result_list) == 2
+    html = response.content.decode()
+    assert "more than 4 call results" in html
+    assert "The list shows its first 2 pages: filter or search to narrow it." in html
+    assert 'href="?answered__exact=1&amp;p=3"' not in html  # no link past the last page
+
+
+def test_an_estimated_count_says_so(admin_client, monkeypatch, dataset):
+    monkeypatch.setattr(pagination, "EXACT_BELOW", 1)
+    monkeypatch.setattr(EstimatedCountPaginator, "_estimate", lambda self: 123456)
+
+    html = admin_client.get(reverse("admin:calls_app_callresult_changelist")).content.decode()
+
+    assert "about 123,456 call results" in html
