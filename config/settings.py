@@ -186,6 +186,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "integrations.tasks.check_alerts",
         "schedule": timedelta(minutes=1),
     },
+    # The dashboard's daily rollups: new closed days and changed ones (dashboard.rollups).
+    "roll-outcomes": {
+        "task": "dashboard.tasks.roll_outcomes",
+        "schedule": timedelta(minutes=env.int("AIRUDDER_ROLLUP_EVERY_MINUTES", default=10)),
+    },
     # Deletes deliveries and records older than their retention (integrations.retention).
     "apply-retention": {
         "task": "integrations.retention.apply_retention",

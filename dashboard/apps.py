@@ -11,9 +11,11 @@ class DashboardConfig(AppConfig):
         from django.db.models.signals import m2m_changed
 
         from .roles import staff_status_follows_roles
+        from .rollups import connect_signals
 
         m2m_changed.connect(
             staff_status_follows_roles,
             sender=get_user_model().groups.through,
             dispatch_uid="dashboard.staff_status_follows_roles",
         )
+        connect_signals()

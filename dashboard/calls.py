@@ -4,9 +4,9 @@ from collections.abc import Callable
 
 from calls_app.filters import CallResultFilter
 from calls_app.models import CallResult
-from calls_app.outcomes import CALL_OUTCOMES as OUTCOMES
 
 from .formatting import average_duration_text, number_text
+from .rollups import CALLS, facts
 from .tables import (
     Cell,
     Links,
@@ -25,7 +25,7 @@ KINDS = ("count", "rate", "duration", "number")  # how each headline number's ch
 def _numbers(filterset: CallResultFilter) -> tuple[list[Cell], list]:
     """The headline numbers as cells, and their raw values for the comparison."""
     links = Links(CallResult, filterset)
-    summary = OUTCOMES.summary(filterset.qs)
+    summary = facts(CALLS, filterset).summary()
     answered_url = links(answered=True)
     talk = summary["average_talk_seconds"]
     cells = [
@@ -49,7 +49,7 @@ def calls_section(
     With ``previous`` (the same filters over the period just before), each headline number also
     shows its value then, linked to those records, and how it moved.
     """
-    calls = filterset.qs
+    counted = facts(CALLS, filterset)
     links = Links(CallResult, filterset)
     numbers, values = _numbers(filterset)
     total = numbers[0].value
@@ -57,10 +57,10 @@ def calls_section(
     if previous is not None:
         before, _ = _numbers(previous)
         comparison = comparisons(list(zip(values, KINDS, strict=True)), before, previous_label)
-    by_intention = OUTCOMES.count(calls, ["workflow", "intention"])
-    hangups = OUTCOMES.count(calls, ["hangup_type"])
-    rings = OUTCOMES.count(calls, ["ring_type"])
-    daily = trend("Calls per day", "answered", filterset, OUTCOMES.daily(calls), "answered", links)
+    by_intention = counted.count(["workflow", "intention"])
+    hangups = counted.count(["hangup_type"])
+    rings = counted.count(["ring_type"])
+    daily = trend("Calls per day", "answered", filterset, counted.daily(), "answered", links)
     tables = [
         intentions_table("call-intentions", by_intention, links, "answered", "Answered"),
         split_table(

@@ -4,9 +4,9 @@ from collections.abc import Callable
 
 from sessions_app.filters import ChatSessionFilter
 from sessions_app.models import ChatSession
-from sessions_app.outcomes import CHAT_SESSION_OUTCOMES as OUTCOMES
 
 from .formatting import average_duration_text
+from .rollups import SESSIONS, facts
 from .tables import (
     Cell,
     Links,
@@ -24,7 +24,7 @@ KINDS = ("count", "rate", "duration")  # how each headline number's change reads
 
 def _numbers(filterset: ChatSessionFilter) -> tuple[list[Cell], list]:
     links = Links(ChatSession, filterset)
-    summary = OUTCOMES.summary(filterset.qs)
+    summary = facts(SESSIONS, filterset).summary()
     duration = summary["average_duration_seconds"]
     cells = [
         count_cell(summary["total"], links()),
@@ -40,7 +40,7 @@ def sessions_section(
     previous: ChatSessionFilter | None = None,
     previous_label: str = "",
 ) -> Section:
-    sessions = filterset.qs
+    counted = facts(SESSIONS, filterset)
     links = Links(ChatSession, filterset)
     numbers, values = _numbers(filterset)
     total = numbers[0].value
@@ -48,13 +48,13 @@ def sessions_section(
     if previous is not None:
         before, _ = _numbers(previous)
         comparison = comparisons(list(zip(values, KINDS, strict=True)), before, previous_label)
-    reasons = OUTCOMES.count(sessions, ["end_reason"])
-    by_intention = OUTCOMES.count(sessions, ["workflow", "intention"])
+    reasons = counted.count(["end_reason"])
+    by_intention = counted.count(["workflow", "intention"])
     daily = trend(
         "Chat sessions per day",
         "handed over",
         filterset,
-        OUTCOMES.daily(sessions),
+        counted.daily(),
         "handed_over",
         links,
     )

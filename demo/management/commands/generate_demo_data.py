@@ -10,7 +10,8 @@ from demo.generator import generate
 class Command(BaseCommand):
     help = (
         "Write N call results and M chat sessions (with transcripts, answers, redials and "
-        "messages) over the last 12 months straight into the tables, for benchmarks."
+        "messages) over the last 12 months straight into the tables, for benchmarks. Then run "
+        "roll_outcomes: the rows bypass the signals that keep the dashboard's rollups."
     )
 
     def add_arguments(self, parser):

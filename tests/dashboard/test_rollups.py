@@ -1,0 +1,166 @@
+"""The dashboard's daily rollups give exactly the numbers of counting the records, before and
+after a record of a rolled day changes, and are used only where they are exact."""
+
+import copy
+import datetime as dt
+import re
+
+import pytest
+from django.http import QueryDict
+from django.test import override_settings
+
+from calls_app.filters import CallResultFilter
+from calls_app.models import CallResult
+from calls_app.services import call_result_record
+from dashboard import rollups
+from dashboard.models import OutcomeDay, RolledDay
+from dashboard.params import dashboard_filters
+from tests import outcomes_dataset
+from tests.outcomes_dataset import CALLS, W1, W2, call_payload_for
+
+pytestmark = pytest.mark.django_db
+
+dataset = outcomes_dataset.dataset
+
+PERIOD = {"date_from": "2025-01-01", "date_to": "2026-06-30"}
+CASES = [
+    {},
+    {"workflow_id": W1},
+    {"workflow_id": [W1, W2]},
+    {"robot_id": "4496"},
+    {"date_from": "2025-04-10", "date_to": "2025-04-11"},
+]
+
+
+def filters(**params):
+    data = QueryDict(mutable=True)
+    for name, value in {**PERIOD, **params}.items():
+        data.setlist(name, value if isinstance(value, list) else [value])
+    calls, sessions = dashboard_filters(data)
+    assert calls.is_valid() and sessions.is_valid()
+    return {"calls": calls, "sessions": sessions}
+
+
+def counted_from_records(rollup, filterset) -> dict:
+    outcomes, records = rollup.outcomes, filterset.qs
+    return {
+        "summary": outcomes.summary(records),
+        **{
+            str(group): outcomes.count(records, group)
+            for group in [["workflow", "intention"], *([d] for d in rollup.dimensions)]
+        },
+        "daily": outcomes.daily(records),
+    }
+
+
+def counted_by_facts(rollup, filterset) -> dict:
+    facts = rollups.facts(rollup, filterset)
+    return {
+        "summary": facts.summary(),
+        **{
+            str(group): facts.count(group)
+            for group in [["workflow", "intention"], *([d] for d in rollup.dimensions)]
+        },
+        "daily": facts.daily(),
+    }
+
+
+def same(left: dict, right: dict) -> bool:
+    """Equal, with averages compared to the cent and rows in any order of equal counts."""
+
+    def norm(value):
+        if isinstance(value, float):
+            return round(value, 6)
+        if isinstance(value, dict):
+            return {k: norm(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return sorted((norm(v) for v in value), key=repr)
+        return value
+
+    return norm(left) == norm(right)
+
+
+@pytest.mark.parametrize("params", CASES)
+def test_rolled_numbers_are_those_of_the_records(dataset, params):
+    rolled = rollups.roll_pending()
+    assert rolled["calls"] > 0 and rolled["sessions"] > 0
+    for rollup in rollups.ROLLUPS:
+        filterset = filters(**params)[rollup.kind]
+        facts = rollups.facts(rollup, filterset)
+        assert facts._rolled_runs(), "the rollups are used"
+        assert not facts.records.exists(), "no record is counted from the table"
+        assert same(counted_by_facts(rollup, filterset), counted_from_records(rollup, filterset))
+
+
+def test_a_record_changed_after_its_day_was_rolled_is_counted_as_it_is_now(dataset):
+    rollups.roll_pending()
+    spec = next(spec for spec in CALLS if spec["intention"] == "E" and spec["start"])
+    payload = copy.deepcopy(call_payload_for(spec))
+    payload["call"]["intention"] = "Z"  # AI Rudder pushes the call again, relabelled
+    call_result_record(payload=payload)
+    day = rollups._day_of(CallResult.objects.get(call_id=spec["call_id"]).started_at)
+
+    assert RolledDay.objects.get(kind="calls", day=day).dirty
+    filterset = filters()["calls"]
+    counted = counted_by_facts(rollups.CALLS, filterset)
+    assert same(counted, counted_from_records(rollups.CALLS, filterset))
+    assert any(row["intention"] == "Z" for row in counted["['workflow', 'intention']"])
+
+    rollups.roll_pending()  # rolled again: clean, and still the same numbers
+    assert not RolledDay.objects.get(kind="calls", day=day).dirty
+    assert same(counted_by_facts(rollups.CALLS, filterset), counted)
+
+
+def test_a_deleted_record_is_no_longer_counted(dataset):
+    rollups.roll_pending()
+    call = CallResult.objects.exclude(started_at=None).first()
+    call.delete()
+
+    filterset = filters()["calls"]
+    counted = counted_by_facts(rollups.CALLS, filterset)
+    assert (
+        counted["summary"]["total"]
+        == CallResult.objects.filter(pk__in=filterset.qs.values("pk")).count()
+    )
+    assert same(counted, counted_from_records(rollups.CALLS, filterset))
+
+
+def test_writes_to_today_take_no_lock_and_mark_nothing(dataset):
+    today = rollups._today()
+    rollups.mark_dirty(rollups.CALLS, [today])
+    assert not RolledDay.objects.filter(day=today).exists()
+
+
+def test_other_filters_open_periods_and_other_time_zones_count_the_records(dataset):
+    rollups.roll_pending()
+    by_intention = CallResultFilter(
+        data={**PERIOD, "intention": "E"}, queryset=CallResult.objects.all()
+    )
+    assert by_intention.is_valid()
+    assert not rollups.facts(rollups.CALLS, by_intention)._rolled_runs()
+    assert same(
+        counted_by_facts(rollups.CALLS, by_intention),
+        counted_from_records(rollups.CALLS, by_intention),
+    )
+    assert not rollups.facts(rollups.CALLS, filters(date_from="")["calls"])._rolled_runs()
+    with override_settings(TIME_ZONE="America/New_York"):
+        assert not rollups.facts(rollups.CALLS, filters()["calls"])._rolled_runs()
+        assert rollups.pending_days(rollups.CALLS), "rolled again in the new zone"
+
+
+def test_recent_days_are_never_rolled(dataset):
+    assert rollups.last_rollable_day() == rollups._today() - dt.timedelta(days=2)
+    rollups.roll_pending()
+    assert not OutcomeDay.objects.filter(day__gt=rollups.last_rollable_day()).exists()
+
+
+def test_the_dashboard_page_is_the_same_from_rollups(dataset, admin_client):
+    query = {**PERIOD, "workflow_id": W1}
+    before = page(admin_client, query)
+    rollups.roll_pending()
+    assert page(admin_client, query) == before
+
+
+def page(client, query) -> str:
+    html = client.get("/dashboard/", query).content.decode()
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
