@@ -97,7 +97,11 @@ def serving(app: str, *, workers: int, port: int, env: dict):
         yield
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # a worker stuck in a long request
+            server.kill()
+            server.wait(timeout=30)
 
 
 def ms(samples: list[float]) -> dict:
