@@ -95,6 +95,7 @@ class CallResult(models.Model):
         ordering = ["-started_at", "-id"]
         indexes = [
             models.Index(fields=["workflow", "started_at"]),
+            models.Index(fields=["-talk_seconds", "-id"], name="call_longest"),
             *newest_first_indexes("call", "started_at", "last_pushed_at"),
         ]
 

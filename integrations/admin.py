@@ -9,6 +9,7 @@ import json
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import truncatechars
@@ -266,9 +267,17 @@ class WebhookEventAdmin(LightDateHierarchyMixin, AuditedChangeViewMixin, admin.M
 
 
 def _count(relation: str) -> Subquery:
-    """How many rows of ``relation`` point at the workflow, without joining both relations."""
-    counts = Workflow.objects.filter(pk=OuterRef("pk")).annotate(n=Count(relation)).values("n")[:1]
-    return Subquery(counts, output_field=IntegerField())
+    """How many rows of ``relation`` point at the workflow: a count of the related table's
+    workflow index alone (an index-only scan), not a join of both tables grouped per workflow."""
+    related = Workflow._meta.get_field(relation)
+    counts = (
+        related.related_model._default_manager.filter(**{related.field.name: OuterRef("pk")})
+        .order_by()
+        .values(related.field.name)
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
 
 
 @admin.register(Workflow)

@@ -545,6 +545,15 @@ class RecordAdmin(
         queryset = super().get_queryset(request)
         return queryset.none() if getattr(request, "_refused_filters", None) else queryset
 
+    def get_changelist_instance(self, request):
+        """Built once per request: ``changelist_view`` below builds it to check the filters,
+        and Django's view would otherwise count and read the list a second time."""
+        changelist = getattr(request, "_changelist_instance", None)
+        if changelist is None:
+            changelist = super().get_changelist_instance(request)
+            request._changelist_instance = changelist
+        return changelist
+
     def changelist_view(self, request, extra_context=None):
         """A filter value the list cannot apply (``?answered__exact=maybe``) shows no records
         and says which parameter and why, where Django would show every record (``?e=1``)."""

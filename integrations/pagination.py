@@ -33,7 +33,11 @@ class EstimatedCountPaginator(Paginator):
             self.estimated = True
             return estimate
         limit = self.per_page * MAX_PAGES
-        counted = self.object_list[: limit + 1].count()
+        # No ORDER BY: counting needs no order, and sorting the matches first cost ~0.5 s.
+        records = self.object_list
+        if hasattr(records, "order_by"):
+            records = records.order_by()
+        counted = records[: limit + 1].count()
         if counted > limit:
             self.more = True
             return limit

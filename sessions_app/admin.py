@@ -32,6 +32,8 @@ class ChatSessionAdmin(RecordAdmin):
         "duration",
         "handed_over",
     ]
+    # Only columns an index leads sort (``ChatSession.Meta``): the others are filters.
+    sortable_by = ["ended_at", "time_of_ended_at", "duration"]
     list_filter = [
         # The parameters the dashboard's and the API's links use (``?date_from=…&intention=E``);
         # the sidebars of values below speak them too, so "(none)" and repeated values work.

@@ -65,6 +65,7 @@ class ChatSession(models.Model):
         ordering = ["-ended_at", "-id"]
         indexes = [
             models.Index(fields=["workflow", "ended_at"]),
+            models.Index(fields=["-duration_seconds", "-id"], name="session_longest"),
             *newest_first_indexes("chat_session", "ended_at", "notified_at"),
         ]
 
