@@ -29,6 +29,9 @@ from sessions_app.filters import ChatSessionFilter
 from sessions_app.models import ChatSession
 from sessions_app.outcomes import CHAT_SESSION_OUTCOMES
 
+from . import rollups
+
+ROLLUPS = {rollup.kind: rollup for rollup in rollups.ROLLUPS}
 KINDS = {
     "calls": (CallResult, CallResultFilter, CALL_OUTCOMES, "call-list"),
     "sessions": (ChatSession, ChatSessionFilter, CHAT_SESSION_OUTCOMES, "session-list"),
@@ -177,7 +180,9 @@ class OutcomesView(APIView):
         if not filterset.is_valid():
             raise ValidationError(filterset.errors)
         params = filter_params(filterset)
-        rows = outcomes.count(filterset.qs, group_by)
+        rows = rollups.grouped(ROLLUPS[kind], filterset, group_by)
+        if rows is None:
+            rows = outcomes.count(filterset.qs, group_by)
         records = request.build_absolute_uri(reverse(list_view))
         for row in rows:
             query = query_string(with_params(params, **_row_filters(row, group_by)))

@@ -16,8 +16,9 @@ counting every record, which the tests check against the records themselves.
   after it. Dirty days are counted from the records until they are rolled again. Writes to today
   (nearly all of them) touch no lock at all.
 - **When they are not used.** A filter the rollups do not carry (anything but the period,
-  workflow, robot and channel), an open period, or days rolled in another time zone: those are
-  counted from the records. Without a broker (``make run``) nothing rolls and every number is
+  workflow, robot and channel) counts from the records, and so do days rolled in another time
+  zone. An open period uses every rolled day, plus the records of the others (and those
+  without a time). Without a broker (``make run``) nothing rolls and every number is
   counted from the records.
 """
 
@@ -319,15 +320,15 @@ class Facts:
             for name, value in cleaned.items()
             if value not in (None, "", [], ()) and name not in (*PERIOD, *self.rollup.parameters)
         ]
-        if not (date_from and date_to) or others or date_from > date_to:
+        if others or (date_from and date_to and date_from > date_to):
             return []
+        last = min(date_to, last_rollable_day()) if date_to else last_rollable_day()
         days = RolledDay.objects.filter(
-            kind=self.rollup.kind,
-            day__range=(date_from, min(date_to, last_rollable_day())),
-            dirty=False,
-            time_zone=_zone_name(),
-        ).values_list("day", flat=True)
-        return _runs(days)
+            kind=self.rollup.kind, day__lte=last, dirty=False, time_zone=_zone_name()
+        )
+        if date_from:
+            days = days.filter(day__gte=date_from)
+        return _runs(days.values_list("day", flat=True))
 
     # What ``Outcomes`` returns, added up from both sources.
 
@@ -425,3 +426,14 @@ class Facts:
 
 def facts(rollup: Rollup, filterset) -> Facts:
     return Facts(rollup, filterset)
+
+
+def grouped(rollup: Rollup, filterset, group_by: list[str]) -> list[dict] | None:
+    """``Outcomes.count(filterset.qs, group_by)`` from the rollups where they split that way
+    (the workflow, one split, or the day), else ``None``: count the records."""
+    if group_by == ["day"]:
+        return facts(rollup, filterset).daily()
+    splits = [key for key in group_by if key in rollup.dimensions]
+    if not group_by or set(group_by) - {"workflow", *splits} or len(splits) > 1:
+        return None
+    return facts(rollup, filterset).count(group_by)
