@@ -519,3 +519,6 @@ def test_only_indexed_columns_sort_and_the_list_is_read_once(admin_client, datas
     statements = [q["sql"] for q in queries]
     assert len(statements) == len(set(statements)), "a query ran twice"
     assert admin_client.get(LIST_URL, {"o": "-10"}).status_code == 200
+    by_hand = admin_client.get(LIST_URL, {"o": "6"})  # intention: not sortable, not sorted
+    ordering = by_hand.context["cl"].queryset.query.order_by
+    assert not any("intention" in str(term) for term in ordering), ordering
