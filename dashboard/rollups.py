@@ -11,10 +11,10 @@ counting every record, which the tests check against the records themselves.
   ``manage.py roll_outcomes``) rolls every day up to the day before yesterday, in the project's
   time zone (``TIME_ZONE``, the zone of the filters' days), that is not rolled or is dirty.
 - **Staying exact.** Saving or deleting a record of a day up to yesterday marks that day dirty
-  (``RolledDay.dirty``), by an upsert that takes the day's row lock, and rolling a day takes the
-  same lock before it counts: so a write either is counted by the roll or marks the day dirty
-  after it. Dirty days are counted from the records until they are rolled again. Writes to today
-  (nearly all of them) touch no lock at all.
+  (``RolledDay.dirty``) right after its commit, by an upsert that waits for a roll of that day
+  (which holds the day's row while it counts): so a write either is counted by the roll or
+  marks the day dirty after it (``mark_dirty``). Dirty days are counted from the records until
+  they are rolled again. Writes to today (nearly all of them) touch the rollups not at all.
 - **When they are not used.** A filter the rollups do not carry (anything but the period,
   workflow, robot and channel) counts from the records, and so do days rolled in another time
   zone. An open period uses every rolled day, plus the records of the others (and those
@@ -223,20 +223,29 @@ def roll_pending(limit: int | None = None) -> dict[str, int]:
 
 
 def mark_dirty(rollup: Rollup, days: Iterable[dt.date | None]) -> None:
-    """Mark ``days`` (those that may be rolled: up to yesterday) to be counted from the records.
+    """Mark ``days`` (those that may be rolled: up to yesterday) to be counted from the records,
+    once the writer's transaction has committed.
 
-    The upsert takes the day's row lock until the writer's transaction ends, which orders it
-    with a roll of the same day (``_locked_state``).
+    After the commit, so that the writer holds no lock of the rollups while it works (every
+    worker replaying old calls would otherwise wait for the others on the same day's row). The
+    upsert waits for a roll of the same day that holds the row (``_locked_states``): a roll that
+    counted before the commit is then marked dirty after it, and a roll that starts after the
+    commit counts the write. What stays open is a process that dies between its commit and this
+    statement: that day keeps its rollup until something else marks it.
     """
     today = _today()
     marked = sorted({day for day in days if day is not None and day < today})
     if marked:
-        RolledDay.objects.bulk_create(
-            [RolledDay(kind=rollup.kind, day=day, time_zone=_zone_name()) for day in marked],
-            update_conflicts=True,
-            unique_fields=["kind", "day"],
-            update_fields=["dirty"],
-        )
+        transaction.on_commit(lambda: _mark(rollup.kind, marked))
+
+
+def _mark(kind: str, days: list[dt.date]) -> None:
+    RolledDay.objects.bulk_create(
+        [RolledDay(kind=kind, day=day, time_zone=_zone_name()) for day in days],
+        update_conflicts=True,
+        unique_fields=["kind", "day"],
+        update_fields=["dirty"],
+    )
 
 
 def _remember_day(rollup: Rollup):

@@ -92,12 +92,15 @@ def test_rolled_numbers_are_those_of_the_records(dataset, params):
         assert same(counted_by_facts(rollup, filterset), counted_from_records(rollup, filterset))
 
 
-def test_a_record_changed_after_its_day_was_rolled_is_counted_as_it_is_now(dataset):
+def test_a_record_changed_after_its_day_was_rolled_is_counted_as_it_is_now(
+    dataset, django_capture_on_commit_callbacks
+):
     rollups.roll_pending()
     spec = next(spec for spec in CALLS if spec["intention"] == "E" and spec["start"])
     payload = copy.deepcopy(call_payload_for(spec))
     payload["call"]["intention"] = "Z"  # AI Rudder pushes the call again, relabelled
-    call_result_record(payload=payload)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_result_record(payload=payload)
     day = rollups._day_of(CallResult.objects.get(call_id=spec["call_id"]).started_at)
 
     assert RolledDay.objects.get(kind="calls", day=day).dirty
@@ -111,10 +114,11 @@ def test_a_record_changed_after_its_day_was_rolled_is_counted_as_it_is_now(datas
     assert same(counted_by_facts(rollups.CALLS, filterset), counted)
 
 
-def test_a_deleted_record_is_no_longer_counted(dataset):
+def test_a_deleted_record_is_no_longer_counted(dataset, django_capture_on_commit_callbacks):
     rollups.roll_pending()
     call = CallResult.objects.exclude(started_at=None).first()
-    call.delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        call.delete()
 
     filterset = filters()["calls"]
     counted = counted_by_facts(rollups.CALLS, filterset)
@@ -125,10 +129,18 @@ def test_a_deleted_record_is_no_longer_counted(dataset):
     assert same(counted, counted_from_records(rollups.CALLS, filterset))
 
 
-def test_writes_to_today_take_no_lock_and_mark_nothing(dataset):
-    today = rollups._today()
-    rollups.mark_dirty(rollups.CALLS, [today])
-    assert not RolledDay.objects.filter(day=today).exists()
+def test_writes_to_today_mark_nothing_and_others_only_after_commit(
+    dataset, django_capture_on_commit_callbacks
+):
+    today, yesterday = rollups._today(), rollups._today() - dt.timedelta(days=1)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        rollups.mark_dirty(rollups.CALLS, [today])
+        assert not callbacks
+        rollups.mark_dirty(rollups.CALLS, [yesterday])
+        assert not RolledDay.objects.filter(day=yesterday).exists()  # not before the commit
+    assert len(callbacks) == 1
+    callbacks[0]()
+    assert RolledDay.objects.get(kind="calls", day=yesterday).dirty
 
 
 def test_other_filters_open_periods_and_other_time_zones_count_the_records(dataset):
