@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Model
+from django.template.defaultfilters import floatformat
+from django.utils.html import format_html, format_html_join
 
 from integrations.filtering import admin_changelist_url, filter_params, query_string, with_params
 
@@ -39,6 +41,17 @@ class Cell:
         )
 
 
+def cell_html(cell: Cell) -> str:
+    """One ``<td>``: escaped text, its link, its share drawn as a bar."""
+    bar = ""
+    if cell.bar is not None:
+        width = floatformat(cell.bar, "0u")
+        bar = format_html('<span class="dash-bar" style="width: {}px"></span>', width)
+    content = format_html('<a href="{}">{}</a>', cell.url, cell.text) if cell.url else cell.text
+    template = '<td class="num">{}{}</td>' if cell.numeric else "<td>{}{}</td>"
+    return format_html(template, bar, content)
+
+
 @dataclass(frozen=True)
 class Table:
     key: str
@@ -46,6 +59,17 @@ class Table:
     headers: tuple[str, ...]
     rows: list[tuple[Cell, ...]]
     label_columns: int = 1  # the leading columns that name a row rather than count it
+
+    @property
+    def body_html(self) -> str:
+        """The rows as HTML, built here rather than by template loops: a year of days is
+        thousands of cells, which the template language renders ten times slower. Every
+        value goes through ``format_html``, so it is escaped as the template would."""
+        return format_html_join(
+            "\n",
+            "<tr>{}</tr>",
+            ((format_html_join("", "{}", ((cell_html(c),) for c in row)),) for row in self.rows),
+        )
 
 
 @dataclass(frozen=True)
