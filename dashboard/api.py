@@ -31,7 +31,6 @@ from sessions_app.outcomes import CHAT_SESSION_OUTCOMES
 
 from . import rollups
 
-ROLLUPS = {rollup.kind: rollup for rollup in rollups.ROLLUPS}
 KINDS = {
     "calls": (CallResult, CallResultFilter, CALL_OUTCOMES, "call-list"),
     "sessions": (ChatSession, ChatSessionFilter, CHAT_SESSION_OUTCOMES, "session-list"),
@@ -180,7 +179,7 @@ class OutcomesView(APIView):
         if not filterset.is_valid():
             raise ValidationError(filterset.errors)
         params = filter_params(filterset)
-        rows = rollups.grouped(ROLLUPS[kind], filterset, group_by)
+        rows = rollups.grouped(rollups.BY_KIND[kind], filterset, group_by)
         if rows is None:
             rows = outcomes.count(filterset.qs, group_by)
         records = request.build_absolute_uri(reverse(list_view))

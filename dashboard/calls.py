@@ -6,7 +6,7 @@ from calls_app.filters import CallResultFilter
 from calls_app.models import CallResult
 
 from .formatting import average_duration_text, number_text
-from .rollups import CALLS, facts
+from .rollups import CALLS, Facts
 from .tables import (
     Cell,
     Links,
@@ -22,10 +22,10 @@ from .trends import trend, trend_table
 KINDS = ("count", "rate", "duration", "number")  # how each headline number's change reads
 
 
-def _numbers(filterset: CallResultFilter) -> tuple[list[Cell], list]:
+def _numbers(counted: Facts) -> tuple[list[Cell], list]:
     """The headline numbers as cells, and their raw values for the comparison."""
-    links = Links(CallResult, filterset)
-    summary = facts(CALLS, filterset).summary()
+    links = Links(CallResult, counted.filterset)
+    summary = counted.summary()
     answered_url = links(answered=True)
     talk = summary["average_talk_seconds"]
     cells = [
@@ -49,13 +49,13 @@ def calls_section(
     With ``previous`` (the same filters over the period just before), each headline number also
     shows its value then, linked to those records, and how it moved.
     """
-    counted = facts(CALLS, filterset)
+    counted = Facts(CALLS, filterset)
     links = Links(CallResult, filterset)
-    numbers, values = _numbers(filterset)
+    numbers, values = _numbers(counted)
     total = numbers[0].value
     comparison = None
     if previous is not None:
-        before, _ = _numbers(previous)
+        before, _ = _numbers(Facts(CALLS, previous))
         comparison = comparisons(list(zip(values, KINDS, strict=True)), before, previous_label)
     by_intention = counted.count(["workflow", "intention"])
     hangups = counted.count(["hangup_type"])

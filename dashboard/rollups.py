@@ -30,7 +30,7 @@ from itertools import groupby
 from django.db import transaction
 from django.db.models import Count, Model, Q, Sum
 from django.db.models.functions import TruncDate
-from django.db.models.signals import post_delete, post_init, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
 
 from calls_app.models import CallResult
@@ -99,6 +99,7 @@ SESSIONS = Rollup(
     ),
 )
 ROLLUPS = (CALLS, SESSIONS)
+BY_KIND = {rollup.kind: rollup for rollup in ROLLUPS}
 
 
 def _zone_name() -> str:
@@ -248,31 +249,39 @@ def _mark(kind: str, days: list[dt.date]) -> None:
     )
 
 
-def _remember_day(rollup: Rollup):
-    attname = rollup.model._meta.get_field(rollup.day_field).attname
+def _stored_day(rollup: Rollup):
+    """Before an update, the day the record had in the database (a re-push may move a call to
+    another day: both days change). New records have none; loading records costs nothing."""
 
     def receiver(sender, instance, **kwargs):
-        # Only a loaded value: reading a deferred field would cost a query per record.
-        if attname in instance.__dict__:
-            instance._rolled_day = _day_of(instance.__dict__[attname])
+        instance._rolled_day = None
+        if not instance._state.adding and instance.pk is not None:
+            stored = (
+                sender._base_manager.filter(pk=instance.pk)
+                .values_list(rollup.day_field, flat=True)
+                .first()
+            )
+            instance._rolled_day = _day_of(stored)
 
     return receiver
 
 
 def _changed(rollup: Rollup):
     def receiver(sender, instance, **kwargs):
-        now = _day_of(getattr(instance, rollup.day_field))
-        mark_dirty(rollup, [getattr(instance, "_rolled_day", None), now])
-        instance._rolled_day = now
+        days = [
+            getattr(instance, "_rolled_day", None),
+            _day_of(getattr(instance, rollup.day_field)),
+        ]
+        mark_dirty(rollup, days)
 
     return receiver
 
 
 def connect_signals() -> None:
-    """From ``DashboardConfig.ready()``: every write and delete of a record marks its day."""
+    """From ``DashboardConfig.ready()``: every write and delete of a record marks its days."""
     for rollup in ROLLUPS:
         uid = f"dashboard.rollups.{rollup.kind}"
-        post_init.connect(_remember_day(rollup), sender=rollup.model, weak=False, dispatch_uid=uid)
+        pre_save.connect(_stored_day(rollup), sender=rollup.model, weak=False, dispatch_uid=uid)
         post_save.connect(_changed(rollup), sender=rollup.model, weak=False, dispatch_uid=uid)
         post_delete.connect(_changed(rollup), sender=rollup.model, weak=False, dispatch_uid=uid)
 
@@ -433,16 +442,12 @@ class Facts:
         return tuple("" if row[name] is None else str(row[name]) for name in names)
 
 
-def facts(rollup: Rollup, filterset) -> Facts:
-    return Facts(rollup, filterset)
-
-
 def grouped(rollup: Rollup, filterset, group_by: list[str]) -> list[dict] | None:
     """``Outcomes.count(filterset.qs, group_by)`` from the rollups where they split that way
     (the workflow, one split, or the day), else ``None``: count the records."""
     if group_by == ["day"]:
-        return facts(rollup, filterset).daily()
+        return Facts(rollup, filterset).daily()
     splits = [key for key in group_by if key in rollup.dimensions]
     if not group_by or set(group_by) - {"workflow", *splits} or len(splits) > 1:
         return None
-    return facts(rollup, filterset).count(group_by)
+    return Facts(rollup, filterset).count(group_by)

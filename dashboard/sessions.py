@@ -6,7 +6,7 @@ from sessions_app.filters import ChatSessionFilter
 from sessions_app.models import ChatSession
 
 from .formatting import average_duration_text
-from .rollups import SESSIONS, facts
+from .rollups import SESSIONS, Facts
 from .tables import (
     Cell,
     Links,
@@ -22,9 +22,9 @@ from .trends import trend, trend_table
 KINDS = ("count", "rate", "duration")  # how each headline number's change reads
 
 
-def _numbers(filterset: ChatSessionFilter) -> tuple[list[Cell], list]:
-    links = Links(ChatSession, filterset)
-    summary = facts(SESSIONS, filterset).summary()
+def _numbers(counted: Facts) -> tuple[list[Cell], list]:
+    links = Links(ChatSession, counted.filterset)
+    summary = counted.summary()
     duration = summary["average_duration_seconds"]
     cells = [
         count_cell(summary["total"], links()),
@@ -40,13 +40,13 @@ def sessions_section(
     previous: ChatSessionFilter | None = None,
     previous_label: str = "",
 ) -> Section:
-    counted = facts(SESSIONS, filterset)
+    counted = Facts(SESSIONS, filterset)
     links = Links(ChatSession, filterset)
-    numbers, values = _numbers(filterset)
+    numbers, values = _numbers(counted)
     total = numbers[0].value
     comparison = None
     if previous is not None:
-        before, _ = _numbers(previous)
+        before, _ = _numbers(Facts(SESSIONS, previous))
         comparison = comparisons(list(zip(values, KINDS, strict=True)), before, previous_label)
     reasons = counted.count(["end_reason"])
     by_intention = counted.count(["workflow", "intention"])

@@ -98,10 +98,7 @@ def _streamed(queryset: QuerySet) -> Iterator:
     for a year of calls. Inside a transaction the cursor streams, and the download starts at
     once; the transaction ends with the export (or when the client goes away).
     """
-    if connections[queryset.db].in_atomic_block:  # already streams; no savepoint needed
-        yield from queryset.iterator(chunk_size=CHUNK_SIZE)
-        return
-    with transaction.atomic(using=queryset.db):
+    with transaction.atomic(using=queryset.db, savepoint=False):  # in one already: no savepoint
         yield from queryset.iterator(chunk_size=CHUNK_SIZE)
 
 

@@ -8,7 +8,7 @@
   stemming: the conversations mix Indonesian, English and names), served by the GIN expression
   indexes the apps' migrations create there; elsewhere (SQLite) every word is ``icontains``.
 - ``text_hits``: which of a record's texts match, to mark them on its page.
-- ``trigram_index`` and ``postgresql_indexes``: the indexes that serve the search fields'
+- ``TrigramIndex`` and ``postgresql_indexes``: the indexes that serve the search fields'
   ``%term%`` on PostgreSQL (``pg_trgm``), built by the apps' migrations.
 """
 
@@ -117,10 +117,6 @@ class TrigramIndex:
             f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {quote(self.name)} "
             f"ON {quote(model._meta.db_table)} USING gin ({expression} gin_trgm_ops)"
         )
-
-
-def trigram_index(name: str, field: str, *, case_insensitive: bool = True) -> TrigramIndex:
-    return TrigramIndex(name, field, case_insensitive)
 
 
 def postgresql_indexes(app_label: str, model_name: str, indexes: list) -> migrations.RunPython:

@@ -5,7 +5,7 @@ Built concurrently, so a large table keeps taking calls while they build (hence 
 
 from django.db import migrations
 
-from integrations.search import postgresql_indexes, trigram_index
+from integrations.search import TrigramIndex, postgresql_indexes
 
 
 class Migration(migrations.Migration):
@@ -17,11 +17,11 @@ class Migration(migrations.Migration):
             "calls_app",
             "CallResult",
             [
-                trigram_index("call_call_id_trgm", "call_id"),
-                trigram_index("call_case_id_trgm", "case_id"),
-                trigram_index("call_callee_name_trgm", "callee_name"),
-                trigram_index("call_callee_key_trgm", "callee_number_key", case_insensitive=False),
-                trigram_index(
+                TrigramIndex("call_call_id_trgm", "call_id"),
+                TrigramIndex("call_case_id_trgm", "case_id"),
+                TrigramIndex("call_callee_name_trgm", "callee_name"),
+                TrigramIndex("call_callee_key_trgm", "callee_number_key", case_insensitive=False),
+                TrigramIndex(
                     "call_contact_key_trgm", "contact_number_key", case_insensitive=False
                 ),
             ],

@@ -5,7 +5,7 @@ Built concurrently, so the webhook keeps storing deliveries while it builds (hen
 
 from django.db import migrations
 
-from integrations.search import postgresql_indexes, trigram_index
+from integrations.search import TrigramIndex, postgresql_indexes
 
 
 class Migration(migrations.Migration):
@@ -16,6 +16,6 @@ class Migration(migrations.Migration):
         postgresql_indexes(
             "integrations",
             "WebhookEvent",
-            [trigram_index("event_dedup_key_trgm", "dedup_key")],
+            [TrigramIndex("event_dedup_key_trgm", "dedup_key")],
         )
     ]

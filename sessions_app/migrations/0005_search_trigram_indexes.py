@@ -5,7 +5,7 @@ Built concurrently, so a large table keeps taking sessions while they build (hen
 
 from django.db import migrations
 
-from integrations.search import postgresql_indexes, trigram_index
+from integrations.search import TrigramIndex, postgresql_indexes
 
 
 class Migration(migrations.Migration):
@@ -17,8 +17,8 @@ class Migration(migrations.Migration):
             "sessions_app",
             "ChatSession",
             [
-                trigram_index("session_call_id_trgm", "call_id"),
-                trigram_index("session_callee_key_trgm", "callee_key", case_insensitive=False),
+                TrigramIndex("session_call_id_trgm", "call_id"),
+                TrigramIndex("session_callee_key_trgm", "callee_key", case_insensitive=False),
             ],
         )
     ]

@@ -54,7 +54,7 @@ def counted_from_records(rollup, filterset) -> dict:
 
 
 def counted_by_facts(rollup, filterset) -> dict:
-    facts = rollups.facts(rollup, filterset)
+    facts = rollups.Facts(rollup, filterset)
     return {
         "summary": facts.summary(),
         **{
@@ -86,7 +86,7 @@ def test_rolled_numbers_are_those_of_the_records(dataset, params):
     assert rolled["calls"] > 0 and rolled["sessions"] > 0
     for rollup in rollups.ROLLUPS:
         filterset = filters(**params)[rollup.kind]
-        facts = rollups.facts(rollup, filterset)
+        facts = rollups.Facts(rollup, filterset)
         assert facts._rolled_runs(), "the rollups are used"
         assert not facts.records.exists(), "no record is counted from the table"
         assert same(counted_by_facts(rollup, filterset), counted_from_records(rollup, filterset))
@@ -149,19 +149,19 @@ def test_other_filters_open_periods_and_other_time_zones_count_the_records(datas
         data={**PERIOD, "intention": "E"}, queryset=CallResult.objects.all()
     )
     assert by_intention.is_valid()
-    assert not rollups.facts(rollups.CALLS, by_intention)._rolled_runs()
+    assert not rollups.Facts(rollups.CALLS, by_intention)._rolled_runs()
     assert same(
         counted_by_facts(rollups.CALLS, by_intention),
         counted_from_records(rollups.CALLS, by_intention),
     )
     open_period = filters(date_from="", date_to="")["calls"]
-    assert rollups.facts(rollups.CALLS, open_period)._rolled_runs()
+    assert rollups.Facts(rollups.CALLS, open_period)._rolled_runs()
     assert same(
         counted_by_facts(rollups.CALLS, open_period),
         counted_from_records(rollups.CALLS, open_period),
     )
     with override_settings(TIME_ZONE="America/New_York"):
-        assert not rollups.facts(rollups.CALLS, filters()["calls"])._rolled_runs()
+        assert not rollups.Facts(rollups.CALLS, filters()["calls"])._rolled_runs()
         assert rollups.pending_days(rollups.CALLS), "rolled again in the new zone"
 
 
@@ -192,3 +192,24 @@ def test_the_outcomes_api_answers_the_same_from_rollups(dataset, admin_client, g
     rollups.roll_pending()
     after = admin_client.get("/api/outcomes/", query).json()
     assert after["total"] == before["total"] and same(after, before)
+
+
+def test_a_call_moved_to_another_day_marks_both_days(dataset, django_capture_on_commit_callbacks):
+    rollups.roll_pending()
+    spec = next(spec for spec in CALLS if spec["start"])
+    before = rollups._day_of(CallResult.objects.get(call_id=spec["call_id"]).started_at)
+    payload = copy.deepcopy(call_payload_for(spec))
+    payload["call"]["call_start_time"] = "2025-06-01 10:00:00"
+    payload["call"]["call_end_time"] = "2025-06-01 10:01:00"
+    with django_capture_on_commit_callbacks(execute=True):
+        call_result_record(payload=payload)
+    after = rollups._day_of(CallResult.objects.get(call_id=spec["call_id"]).started_at)
+
+    assert before != after
+    assert RolledDay.objects.get(kind="calls", day=before).dirty
+    assert RolledDay.objects.get(kind="calls", day=after).dirty
+    filterset = filters()["calls"]
+    assert same(
+        counted_by_facts(rollups.CALLS, filterset),
+        counted_from_records(rollups.CALLS, filterset),
+    )
