@@ -83,7 +83,7 @@ def seed(rows: int) -> None:
     from django.utils import timezone
 
     from calls_app.models import CallResult
-    from integrations.models import Workflow
+    from records.models import Workflow
 
     call_command("migrate", verbosity=0)
     workflows = [
@@ -153,7 +153,7 @@ def measure(mode: str, trace: bool) -> dict:
     from calls_app.exports import CALL_RESULTS_CSV
     from calls_app.models import CallResult
     from dashboard.views import records_csv
-    from integrations.exports import csv_lines
+    from records.exports import csv_lines
 
     request = RequestFactory().get("/dashboard/export/calls.csv")
     request.user = User.objects.get(username="bench")  # a manager: numbers and names masked

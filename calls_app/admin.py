@@ -1,7 +1,7 @@
 """Call results for support staff: a filterable list, each call read as a dialogue, and a
 customer's history across calls and chat sessions.
 
-Read-only, as every record AI Rudder pushes (``integrations.admin_mixins.RecordAdmin``).
+Read-only, as every record AI Rudder pushes (``records.admin.record.RecordAdmin``).
 Customer numbers and names are masked for staff without ``integrations.view_contact_details``
 (searching by them still works), and the list takes the dashboard's filter parameters and exports
 as CSV.
@@ -12,9 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from integrations.admin_mixins import RecordAdmin, parameter_list_filter
-from integrations.display import duration_text
-from integrations.privacy import can_view_contact_details
+from privacy.masking import can_view_contact_details
+from records.admin.list_filters import parameter_list_filter
+from records.admin.record import RecordAdmin
+from records.display import duration_text
 
 from . import rendering
 from .exports import CALL_RESULTS_CSV

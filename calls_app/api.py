@@ -1,6 +1,6 @@
 """Read-only REST API of call results: ``/api/calls/`` and ``/api/calls/<call_id>/``."""
 
-from integrations.api import RecordViewSet
+from records.api import RecordViewSet
 
 from .filters import CallResultFilter
 from .serializers import CallResultDetailSerializer, CallResultSerializer

@@ -1,7 +1,7 @@
 """The call results' CSV columns; customer numbers and names are masked for most users."""
 
-from integrations.exports import RECORD_COLUMNS, Column, CsvExport, attribute, fields
-from integrations.privacy import mask_name, mask_phone
+from privacy.masking import mask_name, mask_phone
+from records.exports import RECORD_COLUMNS, Column, CsvExport, attribute, fields
 
 CALL_RESULTS_CSV = CsvExport(
     name="calls",

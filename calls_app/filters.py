@@ -1,15 +1,15 @@
 """Which call results: the one definition shared by the REST API, the dashboard, CSV export and
 the admin list, so the same query string means the same calls everywhere.
 
-Parameters (see ``integrations.filtering`` for their conventions): ``date_from``/``date_to`` (days
-of ``started_at``), those of every record (``integrations.filtersets``: ``workflow_id``,
+Parameters (see ``records.filtering`` for their conventions): ``date_from``/``date_to`` (days
+of ``started_at``), those of every record (``records.filtersets``: ``workflow_id``,
 ``intention``, ``robot_id``, ``callee``, which matches the number dialled or the contact's number
 as uploaded), and ``hangup_type``, ``ring_type``, ``answered``, ``case_id``.
 """
 
-from integrations.admin_mixins import filterset_list_filter
-from integrations.filtering import BooleanFilter, ValuesFilter
-from integrations.filtersets import RecordFilterSet, day_range
+from records.admin.list_filters import filterset_list_filter
+from records.filtering import BooleanFilter, ValuesFilter
+from records.filtersets import RecordFilterSet, day_range
 
 from .models import CallResult
 

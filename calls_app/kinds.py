@@ -3,8 +3,7 @@
 import json
 from pathlib import Path
 
-from integrations.drift import example_fields
-from integrations.kinds import EventKind, InboundEvent
+from integrations.kinds import EventKind, InboundEvent, example_fields
 
 from .selectors import call_result_snapshot
 from .services import call_result_record

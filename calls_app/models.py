@@ -3,7 +3,7 @@ from datetime import datetime
 
 from django.db import models
 
-from integrations.fields import newest_first_indexes, phone_key_field, webhook_event_field
+from records.fields import newest_first_indexes, phone_key_field, webhook_event_field
 
 
 class CallResult(models.Model):
@@ -88,7 +88,7 @@ class CallResult(models.Model):
     event = webhook_event_field(related_name="call_results")
     updated_at = models.DateTimeField(auto_now=True)
 
-    # The phone keys a customer's number is matched on (``integrations.phones``).
+    # The phone keys a customer's number is matched on (``records.phones``).
     PHONE_KEY_FIELDS = ("callee_number_key", "contact_number_key")
 
     class Meta:

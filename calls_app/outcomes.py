@@ -1,13 +1,13 @@
 """What came out of calls: totals, answered rate, talk time and rounds, splits and trends.
 
-Counted in the database by ``integrations.outcomes.Outcomes`` over calls already narrowed by
+Counted in the database by ``records.outcomes.Outcomes`` over calls already narrowed by
 ``CallResultFilter``; days are days of ``started_at``. Averages of talk time and rounds are over
 answered calls only: an unanswered call has neither.
 """
 
 from django.db.models import Avg, Q
 
-from integrations.outcomes import WORKFLOW, Outcomes
+from records.outcomes import WORKFLOW, Outcomes
 
 ANSWERED = Q(answered=True)
 

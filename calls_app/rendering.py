@@ -2,7 +2,7 @@
 
 The templates only place what these functions return: plain text, escaped by the templates.
 Customer details (numbers, the name) are masked here for staff who may not see them
-(``integrations.privacy``); everything else is shown as AI Rudder sent it.
+(``privacy.masking``); everything else is shown as AI Rudder sent it.
 """
 
 import json
@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from integrations.display import time_text
-from integrations.privacy import mask_name, mask_phone
+from privacy.masking import mask_name, mask_phone
+from records.display import time_text
 
 from .models import CallResult, NodePush, Redial
 
@@ -155,7 +155,7 @@ def _local_text(call: CallResult, value: datetime | None) -> str:
 
 def local_time_text(call: CallResult, value: datetime | None) -> str:
     """``2024-03-11 15:58:26 WIB``: the time in the account's zone, as AI Rudder's screens show
-    it, with the zone's name (``integrations.display.time_text``)."""
+    it, with the zone's name (``records.display.time_text``)."""
     return _local_text(call, value)
 
 

@@ -2,8 +2,8 @@
 
 from rest_framework import serializers
 
-from integrations.api import RecordSerializer, record_url
-from integrations.privacy import ContactDetailsMaskingMixin
+from privacy.masking import ContactDetailsMaskingMixin
+from records.api import RecordSerializer, record_url
 
 from .models import CallAnswer, CallResult, NodePush, Redial, TranscriptTurn
 

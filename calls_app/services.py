@@ -9,9 +9,9 @@ from django.db import transaction
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils import timezone
 
-from integrations.payloads import Payload, PayloadError
-from integrations.phones import phone_key
-from integrations.workflows import workflow_record
+from records.payloads import Payload, PayloadError
+from records.phones import phone_key
+from records.workflows import workflow_record
 
 from .models import CallAnswer, CallResult, NodePush, Redial, TranscriptTurn
 

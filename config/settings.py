@@ -35,11 +35,13 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
-    # Its template tag replaces the admin's date hierarchy (integrations.admin_mixins).
+    # Its template tag replaces the admin's date hierarchy (records.admin).
     "django_admin_lightweight_date_hierarchy",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "privacy",
     "integrations",
+    "operations",
     "sessions_app",
     "calls_app",
     "customers",
@@ -181,7 +183,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "integrations.tasks.process_stale_events",
         "schedule": timedelta(minutes=1),
     },
-    # Opens and resolves alert incidents (integrations.alerts).
+    # Opens and resolves alert incidents (operations.alerts).
     "check-alerts": {
         "task": "integrations.tasks.check_alerts",
         "schedule": timedelta(minutes=1),
@@ -191,7 +193,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "dashboard.tasks.roll_outcomes",
         "schedule": timedelta(minutes=env.int("AIRUDDER_ROLLUP_EVERY_MINUTES", default=10)),
     },
-    # Deletes deliveries and records older than their retention (integrations.retention).
+    # Deletes deliveries and records older than their retention (privacy.retention).
     "apply-retention": {
         "task": "integrations.retention.apply_retention",
         "schedule": timedelta(days=1),

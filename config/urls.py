@@ -7,8 +7,8 @@ from rest_framework.routers import DefaultRouter
 
 from calls_app.api import CallResultViewSet
 from dashboard.api import OutcomesView
-from integrations.health import healthz, readyz
-from integrations.metrics import metrics
+from operations.health import healthz, readyz
+from operations.metrics import metrics
 from sessions_app.api import ChatSessionViewSet
 
 api = DefaultRouter()

@@ -1,7 +1,7 @@
 """Erasure on request: everything held about one customer, found by their phone number, removed.
 
 The right to erasure (GDPR art. 17, Indonesia's PDP law art. 8 and 43, the Philippines' Data
-Privacy Act sec. 16(e)). One number, written any way (``integrations.phones.phone_key``), finds
+Privacy Act sec. 16(e)). One number, written any way (``records.phones.phone_key``), finds
 
 - the call results whose dialled or uploaded number it is (with their transcripts, answers,
   redials and node pushes), and other calls' redials that dialled it,
@@ -27,9 +27,9 @@ from django.db import transaction
 from django.db.models import Q
 
 from calls_app.models import CallAnswer, CallResult, NodePush, Redial, TranscriptTurn
-from integrations.audit import Action, audit_record
 from integrations.models import WebhookEvent
-from integrations.phones import phone_key, phone_match
+from privacy.audit import Action, audit_record
+from records.phones import phone_key, phone_match
 from sessions_app.content import content_plain_text
 from sessions_app.models import ChatMessage, ChatSession
 

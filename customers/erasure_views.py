@@ -13,8 +13,8 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from calls_app.models import CallResult
-from integrations.audit import ERASE_PERMISSION
-from integrations.privacy import can_view_contact_details, mask_phone
+from privacy.audit import ERASE_PERMISSION
+from privacy.masking import can_view_contact_details, mask_phone
 from sessions_app.models import ChatSession
 
 from .erasure import ErasureError, customer_erase

@@ -6,7 +6,7 @@ from datetime import datetime
 from django.db.models import F, Q
 
 from calls_app.models import CallResult
-from integrations.phones import phone_key, phone_match
+from records.phones import phone_key, phone_match
 from sessions_app.models import ChatSession
 
 HISTORY_LIMIT = 200

@@ -11,8 +11,8 @@ from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 
 from calls_app.models import CallResult
-from integrations.audit import ERASE_PERMISSION, Action, audit_record
-from integrations.privacy import can_view_contact_details, mask_phone
+from privacy.audit import ERASE_PERMISSION, Action, audit_record
+from privacy.masking import can_view_contact_details, mask_phone
 from sessions_app.models import ChatSession
 
 from .selectors import HISTORY_LIMIT, customer_history

@@ -17,8 +17,8 @@ from rest_framework.views import APIView
 from calls_app.filters import CallResultFilter
 from calls_app.models import CallResult
 from calls_app.outcomes import CALL_OUTCOMES
-from integrations.api import ApiSchema
-from integrations.filtering import (
+from records.api import ApiSchema
+from records.filtering import (
     BooleanFilter,
     DayFilter,
     filter_params,

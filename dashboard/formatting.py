@@ -1,12 +1,12 @@
 """How the dashboard writes its numbers: rates as percentages, averages, empty labels.
 
-Durations use the project's one format (``integrations.display``); a rate or an average of
+Durations use the project's one format (``records.display``); a rate or an average of
 nothing is a dash, not ``0``.
 """
 
 from typing import Any
 
-from integrations.display import NO_VALUE, duration_text
+from records.display import NO_VALUE, duration_text
 
 BLANK_LABEL = "(none)"
 

@@ -1,6 +1,6 @@
 """The inbox health page, for integrators: traffic, failures, backlog, silence, payload drift.
 
-The figures are read by ``integrations.inbox``; this module only lays them out, and replays the
+The figures are read by ``operations.inbox``; this module only lays them out, and replays the
 failed events of one error when asked (``integrations.process_webhookevent``).
 """
 
@@ -13,8 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from integrations import inbox, kinds
+from integrations import kinds
 from integrations.replay import webhook_event_replay
+from operations import inbox
 
 VIEW_EVENTS = "integrations.view_webhookevent"
 PROCESS_EVENTS = "integrations.process_webhookevent"

@@ -35,8 +35,8 @@ from django.utils import timezone
 
 from calls_app.models import CallResult
 from calls_app.outcomes import ANSWERED, CALL_OUTCOMES
-from integrations.filtering import day_start
-from integrations.outcomes import Outcomes
+from records.filtering import day_start
+from records.outcomes import Outcomes
 from sessions_app.models import ChatSession
 from sessions_app.outcomes import CHAT_SESSION_OUTCOMES
 

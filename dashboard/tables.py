@@ -13,7 +13,7 @@ from django.db.models import Model
 from django.template.defaultfilters import floatformat
 from django.utils.html import format_html, format_html_join
 
-from integrations.filtering import admin_changelist_url, filter_params, query_string, with_params
+from records.filtering import admin_changelist_url, filter_params, query_string, with_params
 
 from .formatting import change_text, label, percent_text, share
 

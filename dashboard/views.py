@@ -11,11 +11,11 @@ from django.views.decorators.http import require_GET
 from calls_app.exports import CALL_RESULTS_CSV
 from calls_app.filters import CallResultFilter
 from calls_app.models import CallResult
-from integrations.audit import Action, audit_record
-from integrations.distinct import distinct_values
-from integrations.exports import Column, csv_lines, csv_response, export_filename
-from integrations.models import Workflow
-from integrations.privacy import can_view_contact_details
+from privacy.audit import Action, audit_record
+from privacy.masking import can_view_contact_details
+from records.distinct import distinct_values
+from records.exports import Column, csv_lines, csv_response, export_filename
+from records.models import Workflow
 from sessions_app.exports import CHAT_SESSIONS_CSV
 from sessions_app.filters import ChatSessionFilter
 from sessions_app.models import ChatSession
@@ -113,7 +113,7 @@ def _chips(data, workflows) -> list[dict]:
 
 
 def _choices():
-    """The filters' choices, read from the columns' indexes (``integrations.distinct``)."""
+    """The filters' choices, read from the columns' indexes (``records.distinct``)."""
     robots = set(distinct_values(CallResult, "robot_id"))
     robots |= set(distinct_values(ChatSession, "robot_id"))
     return {

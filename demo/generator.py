@@ -3,7 +3,7 @@
 Unlike the demo (``demo.loader``), which goes through the webhook and the domain services, this
 writes rows straight into the tables, in batches: COPY on PostgreSQL, multi-row INSERTs
 elsewhere. That is what makes a million calls a matter of minutes. The values follow what the
-services would store (phone keys from ``integrations.phones``, answered = start before end,
+services would store (phone keys from ``records.phones``, answered = start before end,
 talk seconds, handed over, message counts, plain text of messages), and their mix is what a year
 of campaigns looks like: intentions skewed towards a few, end reasons and ring types in realistic
 proportions, customers who recur across calls and chats, several account time zones, transcripts,
@@ -26,8 +26,8 @@ from django.db.models import Max
 from psycopg.types.json import Jsonb
 
 from calls_app.models import CallAnswer, CallResult, NodePush, Redial, TranscriptTurn
-from integrations.models import Workflow
-from integrations.phones import phone_key
+from records.models import Workflow
+from records.phones import phone_key
 from sessions_app.models import ChatMessage, ChatSession
 
 from .account import WORKFLOWS, random_id, stable_id

@@ -17,12 +17,13 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 
-from . import kinds
-from .admin_mixins import AuditedChangeViewMixin, LightDateHierarchyMixin
-from .models import WebhookEndpoint, WebhookEvent, Workflow
-from .privacy import can_view_contact_details, mask_payload, mask_phone_like
-from .replay import webhook_event_replay
-from .services import webhook_endpoint_rotate_secret
+from integrations import kinds
+from integrations.models import WebhookEndpoint, WebhookEvent, Workflow
+from integrations.replay import webhook_event_replay
+from integrations.services import webhook_endpoint_rotate_secret
+from privacy.admin import AuditedChangeViewMixin
+from privacy.masking import can_view_contact_details, mask_payload, mask_phone_like
+from records.admin.dates import LightDateHierarchyMixin
 
 PROCESS_PERMISSION = "integrations.process_webhookevent"
 
@@ -309,7 +310,3 @@ class WorkflowAdmin(admin.ModelAdmin):
     @admin.display(description="calls", ordering="call_count")
     def calls(self, workflow: Workflow) -> int:
         return workflow.call_count
-
-
-# The audit log has its own module; importing it registers its admin.
-from . import audit_admin  # noqa: E402, F401

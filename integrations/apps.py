@@ -2,13 +2,22 @@ from importlib import import_module
 
 from django.apps import AppConfig
 
+EVENTS = "webhook events"  # the stored deliveries, as retention names them
+
 
 class IntegrationsConfig(AppConfig):
     name = "integrations"
     verbose_name = "AI Rudder integration"
 
     def ready(self):
-        from . import endpoints  # noqa: F401 - connects the endpoint cache's signals
+        from integrations import endpoints  # noqa: F401 - connects the endpoint cache's signals
+        from privacy import retention
+
+        from .models import WebhookEvent
+
+        retention.register_records(
+            EVENTS, WebhookEvent, "received_at", setting="AIRUDDER_RETENTION_EVENTS_DAYS", order=1
+        )
 
 
 class RecordsAppConfig(AppConfig):
@@ -24,7 +33,8 @@ class RecordsAppConfig(AppConfig):
     records: tuple[str, str, str]
 
     def ready(self):
-        from . import kinds, retention
+        from integrations import kinds
+        from privacy import retention
 
         declared = import_module(f"{self.name}.kinds")
         for kind in self.event_kinds:

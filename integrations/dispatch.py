@@ -40,11 +40,12 @@ class _Publisher:
             publish(self._queue.get())
 
 
-def publish(event_id: int) -> None:
-    from .tasks import process_event
+PROCESS_EVENT = "integrations.tasks.process_event"  # by name: the task module imports services
 
+
+def publish(event_id: int) -> None:
     try:
-        process_event.delay(event_id)
+        current_app.tasks[PROCESS_EVENT].delay(event_id)
     except Exception:
         logger.warning("Could not queue webhook event %s; the sweep will pick it up", event_id)
 

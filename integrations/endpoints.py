@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from .models import WebhookEndpoint, token_digest
+from integrations.models import WebhookEndpoint, token_digest
 
 _MISSING = "missing"
 

@@ -55,7 +55,7 @@ class EventKind:
       demo and the tests.
     - ``known_fields``: the dotted paths (``[]`` for list items) the app knows; a path ending in
       ``.*`` is a free-form object (customer-configured) whose keys are never drift. Fields
-      outside it are recorded as payload drift (``integrations.drift``); empty means no check.
+      outside it are recorded as payload drift (``operations.drift``); empty means no check.
     - ``known_values``: for enum fields (same paths), the values the app knows; another value
       is recorded as drift ``path=value``.
     """
@@ -112,3 +112,22 @@ def all_kinds() -> Iterator[EventKind]:
 def choices() -> list[tuple[str, str]]:
     """``WebhookEvent.kind``'s choices (a callable, so that migrations do not list the kinds)."""
     return [(kind.slug, kind.label) for kind in _REGISTRY.values()]
+
+
+def example_fields(payload: dict) -> frozenset[str]:
+    """Every dotted path of ``payload`` (``[]`` for list items): a kind's known fields from its
+    documented example body."""
+    found: set[str] = set()
+
+    def walk(value, path: str) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                child = f"{path}.{key}" if path else str(key)
+                found.add(child)
+                walk(item, child)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item, f"{path}[]")
+
+    walk(payload, "")
+    return frozenset(found)

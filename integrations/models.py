@@ -8,7 +8,18 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from . import kinds
+from integrations import kinds
+from privacy.models import AuditEntry
+from records.models import Workflow
+
+__all__ = [
+    "AlertIncident",
+    "AuditEntry",
+    "PayloadDrift",
+    "WebhookEndpoint",
+    "WebhookEvent",
+    "Workflow",
+]
 
 
 def generate_token() -> str:
@@ -170,27 +181,6 @@ class WebhookEvent(models.Model):
         return bytes(self.body).decode("utf-8", errors="replace")
 
 
-class Workflow(models.Model):
-    """An AI Rudder workflow; chat sessions and calls both point here to be filtered by it."""
-
-    workflow_id = models.CharField(max_length=128, unique=True)
-    name = models.CharField(max_length=255, blank=True)
-    first_seen_at = models.DateTimeField(default=timezone.now)
-    last_seen_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["name", "workflow_id"]
-        # Permissions about the records of every workflow (calls and chat sessions alike); they
-        # live here because integrations is the one app that both domain apps build on.
-        permissions = [
-            ("view_contact_details", "Can see customers' phone numbers and names unmasked"),
-            ("export_csv", "Can export calls, chat sessions and dashboard tables as CSV"),
-        ]
-
-    def __str__(self) -> str:
-        return self.name or self.workflow_id
-
-
 class AlertIncident(models.Model):
     """One alert from the moment it fires until it clears: one message each way, not one a
     minute. At most one incident per ``key`` is open (``resolved_at`` empty) at a time."""
@@ -240,76 +230,3 @@ class PayloadDrift(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.path}"
-
-
-class AuditEntryQuerySet(models.QuerySet):
-    def delete(self):
-        raise PermissionError("the audit log is append-only: its entries are never deleted")
-
-    delete.queryset_only = True
-
-
-class AuditEntry(models.Model):
-    """Who saw or did what to customers' data, when and from where: appended, never changed.
-
-    Written by ``integrations.audit.audit_record``. An entry names its record by content type, id
-    and a label that is not personal (a call id); it never holds a phone number or a name.
-    """
-
-    class Action(models.TextChoices):
-        REVEAL_CONTACT_DETAILS = "reveal_contact_details", "Saw customer details unmasked"
-        VIEW_TRANSCRIPT = "view_transcript", "Opened a transcript"
-        VIEW_CUSTOMER_HISTORY = "view_customer_history", "Opened a customer history"
-        EXPORT_CSV = "export_csv", "Exported CSV"
-        ERASE_CUSTOMER = "erase_customer", "Erased a customer's data"
-        EXPORT_AUDIT_LOG = "export_audit_log", "Exported the audit log"
-
-    at = models.DateTimeField("when", default=timezone.now, db_index=True, editable=False)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-    )
-    username = models.CharField(
-        max_length=150, blank=True, editable=False, help_text="Kept when the user is deleted."
-    )
-    action = models.CharField(max_length=32, choices=Action.choices, db_index=True)
-    content_type = models.ForeignKey(
-        "contenttypes.ContentType",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-    )
-    object_id = models.CharField(max_length=64, blank=True, editable=False)
-    label = models.CharField(
-        max_length=255, blank=True, editable=False, help_text="Not personal: a call id, a count."
-    )
-    ip_address = models.GenericIPAddressField("IP address", null=True, blank=True, editable=False)
-    path = models.CharField(max_length=500, blank=True, editable=False, help_text="No query.")
-    details = models.JSONField(default=dict, blank=True, editable=False)
-
-    objects = AuditEntryQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = "audit entry"
-        verbose_name_plural = "audit log"
-        ordering = ["-at", "-id"]
-        default_permissions = ("view",)
-        permissions = [("erase_customer", "Can erase all data held about a customer")]
-        indexes = [models.Index(fields=["content_type", "object_id"])]
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username or '-'} {self.action}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise PermissionError("the audit log is append-only: an entry is never changed")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("the audit log is append-only: an entry is never deleted")

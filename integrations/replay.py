@@ -8,9 +8,9 @@ page. Kinds without a snapshot are processed again all the same, with no differe
 
 from dataclasses import dataclass
 
-from . import kinds
-from .models import WebhookEvent
-from .services import webhook_body_parse, webhook_event_process
+from integrations import kinds
+from integrations.models import WebhookEvent
+from integrations.services import webhook_body_parse, webhook_event_process
 
 MAX_CHANGES = 200
 
@@ -21,13 +21,12 @@ class Replay:
     changes: list[list[str]]
 
 
-def _snapshot(event: WebhookEvent) -> dict[str, str]:
+def _snapshot(kind: str, payload: dict | None) -> dict[str, str]:
     try:
-        snapshot = kinds.get(event.kind).snapshot
+        snapshot = kinds.get(kind).snapshot
     except kinds.UnknownEventKind:
         return {}
-    payload, body_error = webhook_body_parse(bytes(event.body))
-    if snapshot is None or body_error:
+    if snapshot is None or payload is None:
         return {}
     try:
         return snapshot(payload)
@@ -48,9 +47,10 @@ def changes_between(before: dict[str, str], after: dict[str, str]) -> list[list[
 def webhook_event_replay(*, event_id: int) -> Replay:
     """Process the event again (whatever its status) and record what changed."""
     event = WebhookEvent.objects.get(pk=event_id)
-    before = _snapshot(event)
-    event = webhook_event_process(event_id=event_id, force=True)
-    changes = changes_between(before, _snapshot(event))
+    payload, _ = webhook_body_parse(bytes(event.body))  # once: before, processing, after
+    before = _snapshot(event.kind, payload)
+    event = webhook_event_process(event_id=event_id, force=True, payload=payload)
+    changes = changes_between(before, _snapshot(event.kind, payload))
     WebhookEvent.objects.filter(pk=event_id).update(replay_changes=changes)
     event.replay_changes = changes
     return Replay(event=event, changes=changes)

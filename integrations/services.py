@@ -17,12 +17,12 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.db import connection, transaction
 from django.utils import timezone
 
-from . import kinds
-from .dispatch import dispatch
-from .drift import payload_drift_record_event
-from .kinds import InboundEvent, UnknownEventKind
-from .models import WebhookEndpoint, WebhookEvent
-from .payloads import PayloadError
+from integrations import kinds
+from integrations.dispatch import dispatch
+from integrations.kinds import InboundEvent, UnknownEventKind
+from integrations.models import WebhookEndpoint, WebhookEvent
+from integrations.signals import event_processed
+from records.payloads import PayloadError
 
 logger = logging.getLogger(__name__)
 
@@ -208,10 +208,15 @@ def _account_zone(endpoint: WebhookEndpoint) -> zoneinfo.ZoneInfo:
         ) from exc
 
 
-def _inbound(event: WebhookEvent) -> InboundEvent:
+def webhook_event_payload(event: WebhookEvent) -> dict:
+    """The event's body as an object, read once per processing; ``PayloadError`` if it is not."""
     payload, body_error = webhook_body_parse(bytes(event.body))
     if body_error:
         raise PayloadError("body", body_error.removeprefix("body "))
+    return payload
+
+
+def _inbound(event: WebhookEvent, payload: dict) -> InboundEvent:
     return InboundEvent(
         event_id=event.pk,
         payload=payload,
@@ -221,12 +226,15 @@ def _inbound(event: WebhookEvent) -> InboundEvent:
     )
 
 
-def webhook_event_process(*, event_id: int, force: bool = False) -> WebhookEvent:
+def webhook_event_process(
+    *, event_id: int, force: bool = False, payload: dict | None = None
+) -> WebhookEvent:
     """Turn one stored event into records, in one transaction, and record how that went.
 
     Without ``force`` only a ``received`` event is processed, so a task that arrives twice, or the
     sweep racing a worker, changes nothing. The row lock serialises them on PostgreSQL; it is the
     event's row alone (``of``), not its endpoint's too, so other events of the endpoint go ahead.
+    ``payload``: the body already parsed by the caller (a replay), so it is not read again.
     """
     with transaction.atomic():
         events = WebhookEvent.objects.select_for_update(of=("self",)).select_related("endpoint")
@@ -235,8 +243,10 @@ def webhook_event_process(*, event_id: int, force: bool = False) -> WebhookEvent
             return event
         event.attempts += 1
         try:
+            if payload is None:
+                payload = webhook_event_payload(event)
             with transaction.atomic():
-                kinds.get(event.kind).process(_inbound(event))
+                kinds.get(event.kind).process(_inbound(event, payload))
         except (PayloadError, AccountTimeZoneError, UnknownEventKind) as exc:
             _mark_failed(event, error=str(exc))
         except SoftTimeLimitExceeded:
@@ -252,7 +262,7 @@ def webhook_event_process(*, event_id: int, force: bool = False) -> WebhookEvent
             event.error = event.traceback = ""
         event.save(update_fields=["status", "attempts", "error", "traceback", "processed_at"])
     if event.status == WebhookEvent.Status.PROCESSED:
-        payload_drift_record_event(event)  # fields AI Rudder added: never fails the event
+        event_processed.send(WebhookEvent, kind=event.kind, payload=payload, event_id=event.pk)
     return event
 
 

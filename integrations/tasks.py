@@ -2,13 +2,13 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 
-from .alerts import alerts_check
-from .models import WebhookEvent
-from .services import webhook_event_process, webhook_events_process
+from integrations.dispatch import PROCESS_EVENT
+from integrations.models import WebhookEvent
+from integrations.services import webhook_event_process, webhook_events_process
 
 
 @shared_task(
-    name="integrations.tasks.process_event",
+    name=PROCESS_EVENT,
     autoretry_for=(SoftTimeLimitExceeded,),
     max_retries=3,
     retry_backoff=30,
@@ -24,9 +24,3 @@ def process_stale_events() -> dict:
     return webhook_events_process(
         statuses=[WebhookEvent.Status.RECEIVED], older_than=settings.AIRUDDER_STALE_EVENT_AFTER
     )
-
-
-@shared_task(name="integrations.tasks.check_alerts")
-def check_alerts() -> dict:
-    """Opens and resolves alert incidents (integrations.alerts); beat runs it every minute."""
-    return alerts_check()

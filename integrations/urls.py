@@ -2,8 +2,8 @@
 
 from django.urls import path
 
-from . import kinds
-from .views import webhook_view
+from integrations import kinds
+from integrations.views import webhook_view
 
 app_name = "integrations"
 

@@ -26,10 +26,10 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .endpoints import endpoint_for_token
-from .kinds import EventKind
-from .services import webhook_event_receive
-from .signing import SIGNATURE_HEADER, signature_is_valid
+from integrations.endpoints import endpoint_for_token
+from integrations.kinds import EventKind
+from integrations.services import webhook_event_receive
+from integrations.signing import SIGNATURE_HEADER, signature_is_valid
 
 logger = logging.getLogger(__name__)
 

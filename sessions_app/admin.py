@@ -1,6 +1,6 @@
 """Chat sessions for support staff: a filterable list, and each conversation as a read-only chat.
 
-Read-only, as every record AI Rudder pushes (``integrations.admin_mixins.RecordAdmin``). The
+Read-only, as every record AI Rudder pushes (``records.admin.record.RecordAdmin``). The
 customer's number, and contacts shared in the conversation, are masked for staff without
 ``integrations.view_contact_details`` (searching by the number still works); the list takes the
 dashboard's filter parameters and exports as CSV.
@@ -9,9 +9,10 @@ dashboard's filter parameters and exports as CSV.
 from django.contrib import admin
 from django.urls import reverse
 
-from integrations.admin_mixins import RecordAdmin, parameter_list_filter
-from integrations.display import duration_text
-from integrations.privacy import can_view_contact_details
+from privacy.masking import can_view_contact_details
+from records.admin.list_filters import parameter_list_filter
+from records.admin.record import RecordAdmin
+from records.display import duration_text
 
 from . import rendering
 from .exports import CHAT_SESSIONS_CSV

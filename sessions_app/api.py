@@ -2,7 +2,7 @@
 
 from django.db.models import Prefetch
 
-from integrations.api import RecordViewSet
+from records.api import RecordViewSet
 
 from .filters import ChatSessionFilter
 from .models import ChatMessage

@@ -1,7 +1,7 @@
 """The chat sessions' CSV columns; the customer's number is masked for most users."""
 
-from integrations.exports import RECORD_COLUMNS, Column, CsvExport, attribute, fields
-from integrations.privacy import mask_phone
+from privacy.masking import mask_phone
+from records.exports import RECORD_COLUMNS, Column, CsvExport, attribute, fields
 
 CHAT_SESSIONS_CSV = CsvExport(
     name="chat-sessions",

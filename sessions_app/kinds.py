@@ -3,8 +3,7 @@
 import json
 from pathlib import Path
 
-from integrations.drift import example_fields
-from integrations.kinds import EventKind, InboundEvent
+from integrations.kinds import EventKind, InboundEvent, example_fields
 
 from .selectors import chat_session_snapshot
 from .services import chat_session_record

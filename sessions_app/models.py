@@ -1,6 +1,6 @@
 from django.db import models
 
-from integrations.fields import newest_first_indexes, phone_key_field, webhook_event_field
+from records.fields import newest_first_indexes, phone_key_field, webhook_event_field
 
 
 class ChatSession(models.Model):
@@ -58,7 +58,7 @@ class ChatSession(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
-    # The phone keys a customer's number is matched on (``integrations.phones``).
+    # The phone keys a customer's number is matched on (``records.phones``).
     PHONE_KEY_FIELDS = ("callee_key",)
 
     class Meta:

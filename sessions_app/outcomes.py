@@ -1,12 +1,12 @@
 """What came out of chat sessions: totals, hand-overs, duration and rounds, splits and trends.
 
-Counted in the database by ``integrations.outcomes.Outcomes`` over sessions already narrowed by
+Counted in the database by ``records.outcomes.Outcomes`` over sessions already narrowed by
 ``ChatSessionFilter``; days are days of ``ended_at``.
 """
 
 from django.db.models import Avg
 
-from integrations.outcomes import WORKFLOW, Outcomes
+from records.outcomes import WORKFLOW, Outcomes
 
 CHAT_SESSION_OUTCOMES = Outcomes(
     groups={

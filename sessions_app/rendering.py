@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from integrations.privacy import mask_chat_content
+from privacy.masking import mask_chat_content
 
 from .content import Content, as_text, content_plain_text, read_content
 from .models import ChatMessage

@@ -1,6 +1,6 @@
 """Reads of chat sessions that other layers ask for by payload."""
 
-from integrations.display import duration_text
+from records.display import duration_text
 
 from .models import ChatSession
 

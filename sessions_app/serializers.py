@@ -3,8 +3,8 @@ for users without ``integrations.view_contact_details``."""
 
 from rest_framework import serializers
 
-from integrations.api import RecordSerializer, record_url
-from integrations.privacy import mask_chat_content, reveal_for_serializer
+from privacy.masking import mask_chat_content, reveal_for_serializer
+from records.api import RecordSerializer, record_url
 
 from .content import content_plain_text
 from .models import ChatMessage, ChatSession

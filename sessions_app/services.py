@@ -3,9 +3,9 @@
 from django.db import transaction
 from django.db.backends.base.operations import BaseDatabaseOperations
 
-from integrations.payloads import Payload, PayloadError
-from integrations.phones import phone_key
-from integrations.workflows import workflow_record
+from records.payloads import Payload, PayloadError
+from records.phones import phone_key
+from records.workflows import workflow_record
 
 from .content import content_plain_text
 from .models import ChatMessage, ChatSession

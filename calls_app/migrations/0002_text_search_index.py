@@ -8,7 +8,7 @@ The index is on the very expression the search filters on (``search_vector(...)`
 from django.contrib.postgres.indexes import GinIndex
 from django.db import migrations
 
-from integrations.search import search_vector
+from records.search import search_vector
 
 INDEX_NAME = "transcriptturn_text_search"
 FIELDS = ["robot_text", "customer_text"]

@@ -5,7 +5,7 @@ Built concurrently, so the webhook keeps storing deliveries while it builds (hen
 
 from django.db import migrations
 
-from integrations.search import TrigramIndex, postgresql_indexes
+from records.search import TrigramIndex, postgresql_indexes
 
 
 class Migration(migrations.Migration):

@@ -5,7 +5,7 @@ Built concurrently, so a large table keeps taking sessions while they build (hen
 
 from django.db import migrations
 
-from integrations.search import TrigramIndex, postgresql_indexes
+from records.search import TrigramIndex, postgresql_indexes
 
 
 class Migration(migrations.Migration):

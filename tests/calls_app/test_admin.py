@@ -14,8 +14,8 @@ from django.urls import reverse
 from calls_app.filters import CallResultFilter
 from calls_app.models import CallResult
 from calls_app.rendering import CONTACT_LABELS
-from integrations.filtering import admin_changelist_url
 from integrations.services import webhook_event_process
+from records.filtering import admin_changelist_url
 from tests import outcomes_dataset
 from tests.outcomes_dataset import W2, query
 

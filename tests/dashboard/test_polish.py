@@ -12,7 +12,7 @@ from calls_app.models import CallResult
 from dashboard.formatting import change_text
 from dashboard.params import presets, previous_period
 from dashboard.trends import day_label, nice_top
-from integrations.display import time_text, times_text
+from records.display import time_text, times_text
 from tests import outcomes_dataset
 from tests.outcomes_dataset import W1, WORKFLOW_NAMES, query
 

@@ -12,10 +12,10 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from integrations.alerts import alerts_check
 from integrations.models import AlertIncident, WebhookEvent
 from integrations.services import webhook_endpoint_create, webhook_event_receive
-from integrations.tasks import check_alerts
+from operations.alerts import alerts_check
+from operations.tasks import check_alerts
 from sessions_app.kinds import CHATBOT_SESSION_END
 
 CHAT = CHATBOT_SESSION_END.slug

@@ -6,8 +6,8 @@ from django.urls import reverse
 
 from calls_app.models import CallResult
 from dashboard.roles import roles_setup
-from integrations.audit import audit_record
 from integrations.models import AuditEntry
+from privacy.audit import audit_record
 from sessions_app.models import ChatSession
 
 NUMBER = "+6281234569092"

@@ -5,8 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from calls_app.models import CallResult
-from integrations.distinct import distinct_values
 from integrations.models import Workflow
+from records.distinct import distinct_values
 from sessions_app.models import ChatSession
 from tests import outcomes_dataset
 from tests.outcomes_dataset import W1, W2, W3

@@ -4,8 +4,8 @@ arrives, without keeping any customer text."""
 import pytest
 
 from calls_app.kinds import CALL_RESULT
-from integrations import drift
 from integrations.models import PayloadDrift, WebhookEvent
+from operations import drift
 from sessions_app.kinds import CHATBOT_SESSION_END
 
 CHAT = CHATBOT_SESSION_END.slug

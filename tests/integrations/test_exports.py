@@ -10,9 +10,9 @@ from django.http import StreamingHttpResponse
 
 from calls_app.exports import CALL_RESULTS_CSV
 from calls_app.models import CallResult
-from integrations import exports
-from integrations.exports import Column, cell, csv_lines
-from integrations.privacy import mask_phone
+from privacy.masking import mask_phone
+from records import exports
+from records.exports import Column, cell, csv_lines
 from tests.outcomes_dataset import FULL_NUMBER
 
 

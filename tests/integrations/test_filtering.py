@@ -5,14 +5,14 @@ from django.http import QueryDict
 
 from calls_app.filters import CallResultFilter
 from calls_app.models import CallResult
-from integrations.filtering import (
+from records.filtering import (
     BLANK,
     admin_changelist_url,
     filter_params,
     query_string,
     with_params,
 )
-from integrations.phones import phone_key
+from records.phones import phone_key
 from tests import outcomes_dataset
 from tests.outcomes_dataset import CALL_CASES, query
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from calls_app.models import CallResult
 from dashboard.roles import roles_setup
 from integrations.models import WebhookEvent
-from integrations.privacy import mask_payload
+from privacy.masking import mask_payload
 from sessions_app.models import ChatSession
 
 NUMBER = "+6281234569092"

@@ -11,13 +11,13 @@ from django.db import DatabaseError
 from django.urls import reverse
 from django.utils import timezone
 
-from integrations import health
 from integrations.models import WebhookEvent
 from integrations.services import (
     webhook_event_process,
     webhook_event_receive,
     webhook_events_process,
 )
+from operations import health
 
 pytestmark = pytest.mark.django_db
 CHAT = "chatbot_session_end"

@@ -5,8 +5,8 @@ from django.db import connection
 from django.urls import reverse
 
 from calls_app.models import CallResult
-from integrations import pagination
-from integrations.pagination import EstimatedCountPaginator
+from records import pagination
+from records.pagination import EstimatedCountPaginator
 
 pytestmark = pytest.mark.django_db
 

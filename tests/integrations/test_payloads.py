@@ -5,7 +5,7 @@ import zoneinfo
 
 import pytest
 
-from integrations.payloads import Payload, PayloadError
+from records.payloads import Payload, PayloadError
 
 JAKARTA = zoneinfo.ZoneInfo("Asia/Jakarta")
 

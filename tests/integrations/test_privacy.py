@@ -1,7 +1,7 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from integrations.privacy import (
+from privacy.masking import (
     can_view_contact_details,
     mask_chat_content,
     mask_name,

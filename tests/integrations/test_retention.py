@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from calls_app.models import CallAnswer, CallResult, NodePush, Redial, TranscriptTurn
 from config.celery import app as celery_app
-from integrations import retention
+from integrations.apps import EVENTS
 from integrations.models import WebhookEvent
+from privacy import retention
 from sessions_app.models import ChatMessage, ChatSession
 
 DAY = dt.timedelta(days=1)
@@ -55,9 +56,9 @@ def test_each_domain_declares_its_records():
     names = {target.name: target for target in retention.targets()}
     assert names["chat sessions"].model is ChatSession
     assert names["call results"].model is CallResult
-    assert names[retention.EVENTS].model is WebhookEvent
+    assert names[EVENTS].model is WebhookEvent
     assert names["chat sessions"].setting == "AIRUDDER_RETENTION_RECORDS_DAYS"
-    assert names[retention.EVENTS].setting == "AIRUDDER_RETENTION_EVENTS_DAYS"
+    assert names[EVENTS].setting == "AIRUDDER_RETENTION_EVENTS_DAYS"
 
 
 def test_dry_run_counts_and_deletes_nothing(aged):

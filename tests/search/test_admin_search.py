@@ -11,8 +11,8 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from calls_app.models import CallResult
 from calls_app.services import call_result_record
-from integrations.phones import phone_key
-from integrations.search import MAX_SEARCH_CHARS, MAX_SEARCH_WORDS, bound_search_term
+from records.phones import phone_key
+from records.search import MAX_SEARCH_CHARS, MAX_SEARCH_WORDS, bound_search_term
 from sessions_app.models import ChatSession
 from sessions_app.services import chat_session_record
 

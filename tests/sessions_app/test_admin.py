@@ -15,7 +15,7 @@ from django.utils.html import escape
 from pytest_django.asserts import assertContains, assertNotContains
 
 from calls_app.models import CallResult
-from integrations.filtering import admin_changelist_url
+from records.filtering import admin_changelist_url
 from sessions_app.filters import ChatSessionFilter
 from sessions_app.models import ChatSession
 from sessions_app.services import chat_session_record

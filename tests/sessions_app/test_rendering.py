@@ -2,7 +2,7 @@
 
 import pytest
 
-from integrations.display import duration_text
+from records.display import duration_text
 from sessions_app.content import read_content as content_view
 from sessions_app.content import safe_url
 from sessions_app.models import ChatMessage

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from integrations.models import Workflow
-from integrations.payloads import PayloadError
+from records.payloads import PayloadError
 from sessions_app.models import ChatMessage, ChatSession
 from sessions_app.services import chat_session_record
 

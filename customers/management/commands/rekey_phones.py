@@ -1,6 +1,6 @@
 """``manage.py rekey_phones``: recompute the phone keys of stored calls and chat sessions.
 
-Run it once after upgrading to E.164 keys (``integrations.phones.phone_key``), and after changing
+Run it once after upgrading to E.164 keys (``records.phones.phone_key``), and after changing
 an endpoint's ``default_country``: each record is keyed in the country of the endpoint whose
 delivery wrote it (``AIRUDDER_DEFAULT_PHONE_REGION`` when that delivery was purged). Running it
 again changes nothing.
@@ -9,7 +9,7 @@ again changes nothing.
 from django.core.management.base import BaseCommand
 
 from calls_app.models import CallResult
-from integrations.phones import phone_key
+from records.phones import phone_key
 from sessions_app.models import ChatSession
 
 BATCH = 500

@@ -7,10 +7,10 @@ an entry here. Exporting the log is itself an entry of the log.
 
 from django.contrib import admin
 
-from .admin_mixins import CsvExportAdminMixin
-from .audit import ERASE_PERMISSION, Action, audit_record
-from .exports import Column, CsvExport, attribute
-from .models import AuditEntry
+from integrations.models import AuditEntry
+from privacy.audit import ERASE_PERMISSION, Action, audit_record
+from records.admin.export import CsvExportAdminMixin
+from records.exports import Column, CsvExport, attribute
 
 AUDIT_LOG_CSV = CsvExport(
     name="audit-log",

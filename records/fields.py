@@ -8,7 +8,7 @@ from django.db import models
 
 
 def phone_key_field(help_text: str = "For matching.") -> models.CharField:
-    """The ``integrations.phones.phone_key`` of a number beside it, set when it is recorded."""
+    """The ``records.phones.phone_key`` of a number beside it, set when it is recorded."""
     return models.CharField(
         max_length=64, blank=True, db_index=True, editable=False, help_text=help_text
     )

@@ -2,8 +2,8 @@
 
 from datetime import datetime
 
-from .models import Workflow
-from .payloads import Payload
+from records.models import Workflow
+from records.payloads import Payload
 
 
 def workflow_record(*, payload: Payload, seen_at: datetime) -> Workflow:

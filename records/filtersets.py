@@ -7,8 +7,8 @@ Each domain's FilterSet subclasses ``RecordFilterSet``, names the datetime its d
 
 import django_filters
 
-from .filtering import DayFilter, ValuesFilter
-from .phones import phone_match
+from records.filtering import DayFilter, ValuesFilter
+from records.phones import phone_match
 
 
 def day_range(field_name: str, verb: str) -> tuple[DayFilter, DayFilter]:
@@ -22,7 +22,7 @@ def day_range(field_name: str, verb: str) -> tuple[DayFilter, DayFilter]:
 class RecordFilterSet(django_filters.FilterSet):
     """``workflow_id`` (AI Rudder's id), ``intention``, ``robot_id`` and ``callee``.
 
-    ``callee`` is the customer's number however it is written (``integrations.phones``); masked
+    ``callee`` is the customer's number however it is written (``records.phones``); masked
     users can use it too, since it matches only the full number. It compares the model's
     ``PHONE_KEY_FIELDS``.
     """

@@ -20,8 +20,8 @@ from django.db import IntegrityError, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from . import inbox
-from .models import AlertIncident
+from integrations.models import AlertIncident
+from operations import inbox
 
 logger = logging.getLogger(__name__)
 

@@ -18,8 +18,8 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 # The classic text format (version 0.0.4), which every Prometheus version reads.
 from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
 
-from . import inbox
-from .models import AlertIncident
+from integrations.models import AlertIncident
+from operations import inbox
 
 
 class InboxCollector:

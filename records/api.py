@@ -19,9 +19,9 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import DjangoModelPermissions
 from rest_framework.response import Response
 
-from .audit import audit_record_view
-from .models import Workflow
-from .privacy import ContactDetailsMaskingMixin, can_view_contact_details
+from privacy.audit import audit_record_view
+from privacy.masking import ContactDetailsMaskingMixin, can_view_contact_details
+from records.models import Workflow
 
 VIEW = ["%(app_label)s.view_%(model_name)s"]
 

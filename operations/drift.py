@@ -20,8 +20,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from . import kinds
-from .models import PayloadDrift
+from integrations import kinds
+from integrations.models import PayloadDrift
+from integrations.signals import event_processed
 
 logger = logging.getLogger(__name__)
 
@@ -37,25 +38,6 @@ class Drift:
     path: str
     json_type: str
     example: str
-
-
-def example_fields(payload: dict) -> frozenset[str]:
-    """Every dotted path of ``payload`` (``[]`` for list items): a kind's known fields from its
-    documented example body."""
-    found: set[str] = set()
-
-    def walk(value, path: str) -> None:
-        if isinstance(value, dict):
-            for key, item in value.items():
-                child = f"{path}.{key}" if path else str(key)
-                found.add(child)
-                walk(item, child)
-        elif isinstance(value, list):
-            for item in value:
-                walk(item, f"{path}[]")
-
-    walk(payload, "")
-    return frozenset(found)
 
 
 def _json_type(value) -> str:
@@ -165,13 +147,15 @@ def payload_drift_record(*, kind: str, payload: dict, event_id: int | None = Non
     return drifts
 
 
-def payload_drift_record_event(event) -> None:
+def _on_processed(sender, *, kind: str, payload: dict, event_id: int | None, **kwargs) -> None:
     """After a successful process: never raises, a drift record must not fail an event."""
     try:
-        if not kinds.get(event.kind).known_fields:
-            return
-        payload = json.loads(bytes(event.body).decode("utf-8"))
-        if isinstance(payload, dict):
-            payload_drift_record(kind=event.kind, payload=payload, event_id=event.pk)
+        if kinds.get(kind).known_fields:
+            payload_drift_record(kind=kind, payload=payload, event_id=event_id)
     except Exception:
-        logger.exception("The payload drift of webhook event %s could not be recorded", event.pk)
+        logger.exception("The payload drift of webhook event %s could not be recorded", event_id)
+
+
+def connect() -> None:
+    """From ``OperationsConfig.ready()``: every processed payload is checked, already parsed."""
+    event_processed.connect(_on_processed, dispatch_uid="operations.drift")

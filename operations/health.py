@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from .models import WebhookEvent
+from integrations.models import WebhookEvent
 
 
 def _database() -> tuple[bool, float | None]:

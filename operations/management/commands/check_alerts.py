@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from integrations.alerts import alerts_check, conditions_evaluate
+from operations.alerts import alerts_check, conditions_evaluate
 
 
 class Command(BaseCommand):

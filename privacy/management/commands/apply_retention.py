@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from integrations.retention import apply_retention, targets
+from privacy.retention import apply_retention, targets
 
 
 class Command(BaseCommand):

@@ -214,8 +214,8 @@ def query_string(params: Mapping[str, Iterable[str]]) -> str:
 def admin_changelist_url(model, params: Mapping[str, Iterable[str]] | None = None) -> str:
     """The admin list of ``model`` filtered by the FilterSet parameters ``params``.
 
-    The admin lists accept the FilterSet's parameters (see ``admin_mixins``), so this is the
-    same set of records the parameters select everywhere else.
+    The admin lists accept the FilterSet's parameters (``records.admin.list_filters``), so
+    this is the same set of records the parameters select everywhere else.
     """
     opts = model._meta
     try:

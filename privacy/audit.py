@@ -15,7 +15,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 
-from .models import AuditEntry
+from privacy.models import AuditEntry
 
 Action = AuditEntry.Action
 VIEW_PERMISSION = "integrations.view_auditentry"

@@ -21,16 +21,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from celery import shared_task
 from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
-from .models import WebhookEvent
-
 logger = logging.getLogger(__name__)
-
-EVENTS = "webhook events"
 
 
 @dataclass(frozen=True)
@@ -41,6 +36,7 @@ class RetentionTarget:
     model: type[models.Model]
     time_field: str
     setting: str
+    order: int = 0  # lower first: records before the deliveries they point to
 
     @property
     def days(self) -> int:
@@ -66,10 +62,13 @@ def register_records(
     time_field: str,
     *,
     setting: str = "AIRUDDER_RETENTION_RECORDS_DAYS",
+    order: int = 0,
 ) -> RetentionTarget:
     """Declare a domain's records as expiring after ``setting`` days, aged by ``time_field``
     (a time every row has). Deleting a record must delete its children (``CASCADE``)."""
-    target = RetentionTarget(name=name, model=model, time_field=time_field, setting=setting)
+    target = RetentionTarget(
+        name=name, model=model, time_field=time_field, setting=setting, order=order
+    )
     if _RECORDS.get(name, target) != target:
         raise ValueError(f"retention target {name!r} is declared twice")
     _RECORDS[name] = target
@@ -77,14 +76,8 @@ def register_records(
 
 
 def targets() -> list[RetentionTarget]:
-    """Every kind of data that expires: the domains' records first, then the raw deliveries."""
-    events = RetentionTarget(
-        name=EVENTS,
-        model=WebhookEvent,
-        time_field="received_at",
-        setting="AIRUDDER_RETENTION_EVENTS_DAYS",
-    )
-    return [*_RECORDS.values(), events]
+    """Every kind of data that expires, the domains' records before the raw deliveries."""
+    return sorted(_RECORDS.values(), key=lambda target: target.order)
 
 
 def _batches(queryset: models.QuerySet, size: int) -> Iterator[tuple[int, int]]:
@@ -122,9 +115,3 @@ def apply_retention(*, dry_run: bool = False, now: datetime | None = None) -> di
                 "retention: deleted %d %s older than %d days", removed, target.name, target.days
             )
     return counts
-
-
-@shared_task(name="integrations.retention.apply_retention")
-def apply_retention_task() -> dict[str, int]:
-    """The daily run (``CELERY_BEAT_SCHEDULE``)."""
-    return apply_retention()

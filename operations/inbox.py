@@ -12,7 +12,7 @@ from django.db.models import Case, Count, F, Max, Min, Q, Sum, TextField, Value,
 from django.db.models.functions import Left, StrIndex, TruncHour
 from django.utils import timezone
 
-from .models import AlertIncident, PayloadDrift, WebhookEndpoint, WebhookEvent
+from integrations.models import AlertIncident, PayloadDrift, WebhookEndpoint, WebhookEvent
 
 FAILED = WebhookEvent.Status.FAILED
 RECEIVED = WebhookEvent.Status.RECEIVED
