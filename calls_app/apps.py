@@ -5,5 +5,6 @@ class CallsAppConfig(RecordsAppConfig):
     default = True
     name = "calls_app"
     verbose_name = "Call results"
+    record_kinds = ("CALLS",)
     event_kinds = ("CALL_RESULT",)
     records = ("call results", "CallResult", "last_pushed_at")

@@ -14,44 +14,30 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from calls_app.filters import CallResultFilter
-from calls_app.models import CallResult
-from calls_app.outcomes import CALL_OUTCOMES
+from privacy.permissions import VIEW_DASHBOARD, view_permission
+from records import reading
 from records.api import ApiSchema
-from records.filtering import (
-    BooleanFilter,
-    DayFilter,
-    filter_params,
-    query_string,
-    with_params,
-)
-from sessions_app.filters import ChatSessionFilter
-from sessions_app.models import ChatSession
-from sessions_app.outcomes import CHAT_SESSION_OUTCOMES
+from records.filtering import BooleanFilter, DayFilter, filter_params, query_string, with_params
 
 from . import rollups
 
-KINDS = {
-    "calls": (CallResult, CallResultFilter, CALL_OUTCOMES, "call-list"),
-    "sessions": (ChatSession, ChatSessionFilter, CHAT_SESSION_OUTCOMES, "session-list"),
-}
-# A group whose filter parameter has another name.
-GROUP_PARAMETERS = {"workflow": "workflow_id"}
 
-
-def _row_filters(row: dict, group_by: list[str]) -> dict:
+def _row_filters(kind: reading.RecordKind, row: dict, group_by: list[str]) -> dict:
+    """The filter parameters that open a row's records."""
     overrides = {}
     for key in group_by:
-        if key == "day":
-            overrides.update(date_from=row["day"], date_to=row["day"])
+        if key == reading.DAY:
+            overrides.update(date_from=row[key], date_to=row[key])
         else:
-            overrides[GROUP_PARAMETERS.get(key, key)] = row[GROUP_PARAMETERS.get(key, key)]
+            dimension = kind.groups[key]
+            parameter = dimension.filter_parameter
+            overrides[parameter] = row[parameter if parameter in row else dimension.row_keys[0]]
     return overrides
 
 
 class CanViewDashboard(BasePermission):
     def has_permission(self, request, view):
-        return request.user.has_perm("dashboard.view_dashboard")
+        return request.user.has_perm(VIEW_DASHBOARD)
 
 
 def _filter_type(flt) -> OpenApiTypes:
@@ -63,7 +49,9 @@ def _filter_type(flt) -> OpenApiTypes:
 
 
 def _filter_parameters() -> list[OpenApiParameter]:
-    names = {**CallResultFilter.base_filters, **ChatSessionFilter.base_filters}
+    names = {}
+    for kind in reading.all_kinds():
+        names.update(kind.filterset.base_filters)
     return [
         OpenApiParameter(
             name,
@@ -75,51 +63,51 @@ def _filter_parameters() -> list[OpenApiParameter]:
 
 
 def _groups() -> list[str]:
-    keys = [key for _, _, outcomes, _ in KINDS.values() for key in outcomes.groups]
-    return list(dict.fromkeys(keys))
+    return list(dict.fromkeys(key for kind in reading.all_kinds() for key in kind.groups))
 
 
-def _group_column(field_class: type[serializers.Field]) -> serializers.Field:
-    """A group's value: only in rows grouped by it, and empty (``null``) for some records."""
-    return field_class(required=False, allow_null=True)
+def _group_description() -> str:
+    kinds = "; ".join(f"{k.key}: {', '.join(k.groups)}" for k in reading.all_kinds())
+    return f"Comma-separated: {kinds}. Another, or one repeated: 400. Empty: one row, the totals."
 
 
-# One row of the results: its counts, the link to its records, and the values of its groups.
-_ROW = inline_serializer(
-    "OutcomesRow",
-    {
-        "count": serializers.IntegerField(),
-        "answered_count": serializers.IntegerField(required=False, help_text="Calls"),
-        "handed_over_count": serializers.IntegerField(required=False, help_text="Sessions"),
-        "records": serializers.URLField(help_text="These records in /api/calls/ or /api/sessions/"),
-        **{
-            name: _group_column(serializers.CharField)
-            for name in [
-                "workflow_id",
-                "workflow_name",
-                "intention",
-                "hangup_type",
-                "ring_type",
-                "end_reason",
-                "channel",
-            ]
-        },
-        "answered": _group_column(serializers.BooleanField),
-        "handed_over": _group_column(serializers.BooleanField),
-        "day": _group_column(serializers.DateField),
-    },
-)
+def _row_serializer():
+    """One row: its counts and measures, the link to its records, the values of its groups
+    (only in rows grouped by them; empty, ``null``, for some records)."""
+    fields = {"count": serializers.IntegerField()}
+    group_fields = {}
+    for kind in reading.all_kinds():
+        for measure in kind.measures:
+            number = serializers.IntegerField if measure.how == "count" else serializers.FloatField
+            fields[measure.name] = number(
+                required=False, allow_null=True, help_text=f"{kind.label}: {measure.label}"
+            )
+        for dimension in kind.groups.values():
+            for name in dimension.row_keys:
+                flt = kind.filterset.base_filters.get(name)
+                if dimension.key == reading.DAY:
+                    group_fields[name] = serializers.DateField(required=False, allow_null=True)
+                elif isinstance(flt, BooleanFilter):
+                    group_fields[name] = serializers.BooleanField(required=False, allow_null=True)
+                else:
+                    group_fields[name] = serializers.CharField(required=False, allow_null=True)
+    fields["records"] = serializers.URLField(
+        help_text="These records in /api/calls/ or /api/sessions/"
+    )
+    return inline_serializer("OutcomesRow", {**fields, **group_fields})
+
+
 _OUTCOMES = inline_serializer(
     "Outcomes",
     {
-        "kind": serializers.ChoiceField(choices=list(KINDS)),
+        "kind": serializers.ChoiceField(choices=[k.key for k in reading.all_kinds()]),
         "group_by": serializers.ListField(child=serializers.ChoiceField(choices=_groups())),
         "filters": serializers.DictField(
             child=serializers.ListField(child=serializers.CharField()),
             help_text="The filter parameters read, normalised",
         ),
         "total": serializers.IntegerField(),
-        "results": _ROW.__class__(many=True),
+        "results": _row_serializer().__class__(many=True),
     },
 )
 
@@ -132,7 +120,9 @@ class OutcomesView(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("kind", OpenApiTypes.STR, enum=list(KINDS), required=True),
+            OpenApiParameter(
+                "kind", OpenApiTypes.STR, enum=[k.key for k in reading.all_kinds()], required=True
+            ),
             OpenApiParameter(
                 "group_by",
                 OpenApiTypes.STR,
@@ -140,55 +130,51 @@ class OutcomesView(APIView):
                 many=True,
                 style="form",
                 explode=False,
-                description="Comma-separated: calls: workflow, intention, hangup_type, "
-                "ring_type, answered, day; sessions: workflow, intention, end_reason, channel, "
-                "handed_over, day. Another, or one repeated: 400. Empty: one row with the total.",
+                description=_group_description(),
             ),
             *_filter_parameters(),
         ],
         responses={200: _OUTCOMES},
     )
     def get(self, request):
-        kind = request.query_params.get("kind", "")
-        if kind not in KINDS:
-            raise ValidationError({"kind": [f"Must be one of: {', '.join(KINDS)}."]})
-        model, filterset_class, outcomes, list_view = KINDS[kind]
-        groups = outcomes.groups
-        opts = model._meta
-        if not request.user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
-            raise PermissionDenied(f"You may not view {opts.verbose_name_plural}.")
+        kinds = {kind.key: kind for kind in reading.all_kinds()}
+        key = request.query_params.get("kind", "")
+        if key not in kinds:
+            raise ValidationError({"kind": [f"Must be one of: {', '.join(kinds)}."]})
+        kind = kinds[key]
+        groups = kind.groups
+        if not request.user.has_perm(view_permission(kind.model)):
+            raise PermissionDenied(f"You may not view {kind.model._meta.verbose_name_plural}.")
         group_by = [
-            key.strip()
+            name.strip()
             for value in request.query_params.getlist("group_by")
-            for key in value.split(",")
-            if key.strip()
+            for name in value.split(",")
+            if name.strip()
         ]
         unknown = [key for key in group_by if key not in groups]
         if unknown or len(set(group_by)) != len(group_by):
             raise ValidationError(
                 {
                     "group_by": [
-                        f"Unknown or repeated group for {kind}: {', '.join(unknown or group_by)}. "
+                        f"Unknown or repeated group for {key}: {', '.join(unknown or group_by)}. "
                         f"Choose among: {', '.join(groups)}."
                     ]
                 }
             )
-        filterset = filterset_class(
-            data=request.query_params, queryset=model.objects.all(), request=request
+        filterset = kind.filterset(
+            data=request.query_params, queryset=kind.model.objects.all(), request=request
         )
         if not filterset.is_valid():
             raise ValidationError(filterset.errors)
         params = filter_params(filterset)
-        rows = rollups.grouped(rollups.BY_KIND[kind], filterset, group_by)
-        if rows is None:
-            rows = outcomes.count(filterset.qs, group_by)
-        records = request.build_absolute_uri(reverse(list_view))
+        rows = rollups.grouped(kind, filterset, group_by)
+        records = request.build_absolute_uri(reverse(kind.api_list))
         for row in rows:
-            query = query_string(with_params(params, **_row_filters(row, group_by)))
+            query = query_string(with_params(params, **_row_filters(kind, row, group_by)))
             row["records"] = f"{records}?{query}" if query else records
         return Response(
             {
-                "kind": kind,
+                "kind": key,
                 "group_by": group_by,
                 "filters": params,
                 "total": sum(row["count"] for row in rows),

@@ -17,14 +17,15 @@ class Dashboard(models.Model):
         return "Dashboard"
 
 
-class OutcomeDay(models.Model):
-    """One day's counts of one kind of record (calls, chat sessions) for one combination of the
-    dashboard's filters (workflow, robot, channel), the flag (answered, handed over) and one
-    value of one split (``dimension``: intention, hangup type, ...). ``dashboard.rollups``
-    writes and reads them; the dashboard's numbers over closed days come from here.
+MEASURE_SLOTS = 6  # stored measures per kind of record (``RecordKind.stored_measures``)
 
-    ``count`` counts records; ``sum_1``/``n_1`` and ``sum_2``/``n_2`` are the sums and counts
-    of the two averaged measures of the kind (``Rollup.measures``), so averages combine exactly.
+
+class OutcomeDay(models.Model):
+    """One day's numbers of one kind of record for one workflow, one combination of the rolled
+    keys (robot, channel) and one value of one rolled split (``dimension``).
+
+    ``count`` counts records; ``sum_i``/``n_i`` hold the parts of the kind's i-th stored measure
+    (a count, a sum, or an average's sum and count), so numbers over many days add up exactly.
     Every split carries every record: any one split's rows add up to the day's totals.
     """
 
@@ -35,7 +36,6 @@ class OutcomeDay(models.Model):
     )
     robot_id = models.CharField(max_length=64, blank=True)
     channel = models.CharField(max_length=64, blank=True)
-    flagged = models.BooleanField()
     dimension = models.CharField(max_length=32)
     value = models.CharField(max_length=128, blank=True)
     count = models.PositiveIntegerField()
@@ -43,6 +43,14 @@ class OutcomeDay(models.Model):
     n_1 = models.PositiveIntegerField(default=0)
     sum_2 = models.BigIntegerField(default=0)
     n_2 = models.PositiveIntegerField(default=0)
+    sum_3 = models.BigIntegerField(default=0)
+    n_3 = models.PositiveIntegerField(default=0)
+    sum_4 = models.BigIntegerField(default=0)
+    n_4 = models.PositiveIntegerField(default=0)
+    sum_5 = models.BigIntegerField(default=0)
+    n_5 = models.PositiveIntegerField(default=0)
+    sum_6 = models.BigIntegerField(default=0)
+    n_6 = models.PositiveIntegerField(default=0)
 
     class Meta:
         indexes = [models.Index(fields=["kind", "dimension", "day"], name="outcomeday_lookup")]
@@ -54,15 +62,14 @@ class OutcomeDay(models.Model):
 class RolledDay(models.Model):
     """Whether one day of one kind is rolled up in ``OutcomeDay`` and still exact.
 
-    ``dirty`` is set, under this row's lock, by every write or delete of a record of that day
-    (``dashboard.rollups``), so the dashboard counts that day from the records again until it
-    is rolled again. ``time_zone`` is the zone its days were cut in: after a change of
-    ``TIME_ZONE`` the rows of another zone are not used.
+    ``dirty`` is set by every write or delete of a record of that day (``dashboard.rollups``),
+    so that day is counted from the records until it is rolled again. ``layout`` names what it
+    was rolled with (time zone, splits, measures): rows of another layout are not used.
     """
 
     kind = models.CharField(max_length=16)
     day = models.DateField()
-    time_zone = models.CharField(max_length=64)
+    layout = models.CharField(max_length=64)
     dirty = models.BooleanField(default=True)
     rolled_at = models.DateTimeField(null=True)
 

@@ -1,7 +1,7 @@
 """The dashboard's period and filters: which query parameters it reads, and their defaults.
 
-Calls and chat sessions are filtered by their own FilterSets (the same as the API's and the
-admin's); the dashboard passes each only the parameters it shares with the page.
+Each kind of record is filtered by its own FilterSet (the same as the API's and the admin's),
+given only the parameters its ``RecordKind`` offers the dashboard (``filters``).
 """
 
 import datetime as dt
@@ -11,15 +11,16 @@ from dataclasses import dataclass
 from django.http import QueryDict
 from django.utils import timezone
 
-from calls_app.filters import CallResultFilter
-from calls_app.models import CallResult
-from sessions_app.filters import ChatSessionFilter
-from sessions_app.models import ChatSession
+from records.reading import RecordKind, all_kinds
 
 DEFAULT_DAYS = 7
-# The dashboard's own filters; channel narrows chat sessions only (calls have no channel).
-CALL_PARAMETERS = ("date_from", "date_to", "workflow_id", "robot_id")
-SESSION_PARAMETERS = (*CALL_PARAMETERS, "channel")
+PERIOD = ("date_from", "date_to")
+
+
+def parameters() -> tuple[str, ...]:
+    """The page's parameters: the period, then every kind's dashboard filters."""
+    names = [name for kind in all_kinds() for name in kind.filters]
+    return (*PERIOD, *dict.fromkeys(names))
 
 
 def default_dates(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
@@ -34,7 +35,7 @@ def dashboard_data(query: QueryDict) -> QueryDict:
     (``workflow_id=A&workflow_id=B``, from a link) are kept, as every other surface keeps them.
     """
     data = QueryDict(mutable=True)
-    for name in SESSION_PARAMETERS:
+    for name in parameters():
         values = [value for value in query.getlist(name) if value]
         if values:
             data.setlist(name, values)
@@ -80,8 +81,11 @@ def _date(data: QueryDict, name: str) -> dt.date | None:
 
 
 def range_errors(data: QueryDict) -> dict[str, list[str]]:
-    """A range that ends before it starts selects nothing: refused, saying so."""
+    """A range that ends before it starts selects nothing, and one with no period before it
+    cannot be compared: refused, saying so."""
     date_from, date_to = _date(data, "date_from"), _date(data, "date_to")
+    if date_from and date_to and date_from <= date_to and previous_period(data) is None:
+        return {"date_from": [f"{date_from:%Y-%m-%d} leaves no period before it to compare with."]}
     if date_from and date_to and date_from > date_to:
         return {
             "date_from": [
@@ -100,8 +104,11 @@ def previous_period(data: QueryDict) -> QueryDict | None:
         return None
     length = (date_to - date_from).days + 1
     previous = data.copy()
-    previous["date_to"] = (date_from - dt.timedelta(days=1)).isoformat()
-    previous["date_from"] = (date_from - dt.timedelta(days=length)).isoformat()
+    try:
+        previous["date_to"] = (date_from - dt.timedelta(days=1)).isoformat()
+        previous["date_from"] = (date_from - dt.timedelta(days=length)).isoformat()
+    except OverflowError:  # a period that starts in year 1 has nothing before it
+        return None
     return previous
 
 
@@ -113,8 +120,15 @@ def _only(data: QueryDict, names: Iterable[str]) -> QueryDict:
     return subset
 
 
-def dashboard_filters(data: QueryDict) -> tuple[CallResultFilter, ChatSessionFilter]:
-    return (
-        CallResultFilter(data=_only(data, CALL_PARAMETERS), queryset=CallResult.objects.all()),
-        ChatSessionFilter(data=_only(data, SESSION_PARAMETERS), queryset=ChatSession.objects.all()),
-    )
+def dashboard_filters(data: QueryDict) -> list[tuple[RecordKind, object]]:
+    """Each kind of record with its FilterSet over the page's parameters it offers."""
+    return [
+        (
+            kind,
+            kind.filterset(
+                data=_only(data, (*PERIOD, *kind.filters)),
+                queryset=kind.model._default_manager.all(),
+            ),
+        )
+        for kind in all_kinds()
+    ]

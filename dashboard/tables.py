@@ -5,9 +5,8 @@ parameters (``intention=E``); the admin lists accept those parameters, so a numb
 it opens always agree.
 """
 
-from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db.models import Model
 from django.template.defaultfilters import floatformat
@@ -16,9 +15,6 @@ from django.utils.html import format_html, format_html_join
 from records.filtering import admin_changelist_url, filter_params, query_string, with_params
 
 from .formatting import change_text, label, percent_text, share
-
-if TYPE_CHECKING:
-    from .trends import Trend
 
 
 @dataclass(frozen=True)
@@ -73,32 +69,6 @@ class Table:
 
 
 @dataclass(frozen=True)
-class Section:
-    """One kind of record on the dashboard: its headline numbers, its tables and its trend."""
-
-    key: str
-    title: str
-    numbers: list[Cell]
-    number_labels: list[str]
-    tables: list[Table]
-    trend: "Trend"
-    export_url: str
-    total: int
-    note: str = ""
-    comparison: list["Comparison"] | None = None
-
-    @property
-    def cards(self) -> list[tuple[str, Cell]]:
-        return list(zip(self.number_labels, self.numbers, strict=True))
-
-    @property
-    def compared_cards(self) -> list[tuple[str, Cell, "Comparison | None"]]:
-        """The cards, each with its number over the previous period (``None`` without one)."""
-        compared = self.comparison or [None] * len(self.numbers)
-        return list(zip(self.number_labels, self.numbers, compared, strict=True))
-
-
-@dataclass(frozen=True)
 class Comparison:
     """A headline number over the previous period: its value (a link to its records) and how
     the number moved since."""
@@ -135,6 +105,13 @@ class Links:
     def query(self) -> str:
         return query_string(self.params)
 
+    def narrowed(self, **overrides) -> "Links":
+        """The same links with some parameters set (a workflow table's row)."""
+        links = object.__new__(Links)
+        links.model, links.base = self.model, self.base
+        links.params = with_params(self.params, **overrides)
+        return links
+
 
 def count_cell(count: int, url: str) -> Cell:
     return Cell(count, str(count), url)
@@ -150,10 +127,9 @@ def share_cell(part: int, whole: int, url: str) -> Cell:
     )
 
 
-def rate_cell(summary: dict, flag: str, url: str) -> Cell:
-    """The share of flagged records (answered, handed over), with their count."""
-    rate = summary[f"{flag}_rate"]
-    return Cell(rate, f"{percent_text(rate)} ({summary[f'{flag}_count']})", url)
+def rate_cell(rate: float | None, count: int, url: str) -> Cell:
+    """A share of records (answered, handed over), with their count."""
+    return Cell(rate, f"{percent_text(rate)} ({count})", url)
 
 
 def split_table(
@@ -175,10 +151,11 @@ def split_table(
     )
 
 
-def intentions_table(
-    key: str, rows: list[dict], links: Links, flag: str, flag_header: str
+def by_workflow_table(
+    key: str, dimension, rows: list[dict], links: Links, flag: str, flag_header: str
 ) -> Table:
-    """Counts per workflow and intention, with each intention's share of its workflow."""
+    """Counts per workflow and value of ``dimension``, with each value's share of its workflow."""
+    name = dimension.key
     per_workflow: dict[str, int] = {}
     for row in rows:
         per_workflow[row["workflow_id"]] = per_workflow.get(row["workflow_id"], 0) + row["count"]
@@ -186,10 +163,8 @@ def intentions_table(
     table_rows = []
     previous = None
     for row in rows:
-        url = links(workflow_id=row["workflow_id"], intention=row["intention"])
-        flagged_url = links(
-            workflow_id=row["workflow_id"], intention=row["intention"], **{flag: True}
-        )
+        url = links(workflow_id=row["workflow_id"], **{name: row[name]})
+        flagged_url = links(workflow_id=row["workflow_id"], **{name: row[name], flag: True})
         # The workflow is named on its first row only; CSV gets it on every row.
         first = row["workflow_id"] != previous
         previous = row["workflow_id"]
@@ -202,7 +177,7 @@ def intentions_table(
                     links(workflow_id=row["workflow_id"]) if first else None,
                     name=workflow,
                 ),
-                Cell(row["intention"], label(row["intention"])),
+                Cell(row[name], label(row[name])),
                 count_cell(row["count"], url),
                 share_cell(row["count"], per_workflow[row["workflow_id"]], url),
                 count_cell(row[f"{flag}_count"], flagged_url),
@@ -210,8 +185,8 @@ def intentions_table(
         )
     return Table(
         key=key,
-        title="Intentions by workflow",
-        headers=("Workflow", "Intention", "Count", "Share of workflow", flag_header),
+        title=f"{dimension.label}s by workflow",
+        headers=("Workflow", dimension.label, "Count", "Share of workflow", flag_header),
         rows=table_rows,
         label_columns=2,
     )
@@ -228,7 +203,3 @@ def csv_columns(table: Table) -> list[tuple[str, Any]]:
         else:
             columns.append((header, lambda row, index=index: row[index].value))
     return columns
-
-
-def table_by_key(sections: Iterable[Section], key: str) -> Table | None:
-    return next((t for section in sections for t in section.tables if t.key == key), None)

@@ -1,4 +1,4 @@
-"""The outcomes dashboard and its CSV downloads; the numbers come from ``calls``/``sessions``."""
+"""The outcomes dashboard and its CSV downloads; the sections come from the record kinds."""
 
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required, permission_required
@@ -8,37 +8,25 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from calls_app.exports import CALL_RESULTS_CSV
-from calls_app.filters import CallResultFilter
-from calls_app.models import CallResult
 from privacy.audit import Action, audit_record
 from privacy.masking import can_view_contact_details
+from privacy.permissions import EXPORT_CSV, VIEW_DASHBOARD, view_permission
+from records import reading
 from records.distinct import distinct_values
 from records.exports import Column, csv_lines, csv_response, export_filename
 from records.models import Workflow
-from sessions_app.exports import CHAT_SESSIONS_CSV
-from sessions_app.filters import ChatSessionFilter
-from sessions_app.models import ChatSession
 
-from .calls import calls_section
 from .params import (
-    SESSION_PARAMETERS,
+    PERIOD,
     dashboard_data,
     dashboard_filters,
+    parameters,
     presets,
     previous_period,
     range_errors,
 )
-from .sessions import sessions_section
-from .tables import csv_columns, table_by_key
-
-VIEW_DASHBOARD = "dashboard.view_dashboard"
-EXPORT_CSV = "integrations.export_csv"
-
-RECORDS = {
-    "calls": (CallResult, CallResultFilter, CALL_RESULTS_CSV),
-    "sessions": (ChatSession, ChatSessionFilter, CHAT_SESSIONS_CSV),
-}
+from .sections import section, table_by_key
+from .tables import csv_columns
 
 
 def _records_export_url(kind: str):
@@ -54,25 +42,47 @@ def _period_text(data) -> str:
     return date_from if date_from == date_to else f"{date_from} to {date_to}"
 
 
+def _note(kind: reading.RecordKind, data) -> str:
+    """Which of the page's filters do not apply to ``kind`` (calls have no channel)."""
+    notes = []
+    for name in parameters():
+        if name in (*PERIOD, *kind.filters) or not data.getlist(name):
+            continue
+        others = [other.label.lower() for other in reading.all_kinds() if name in other.filters]
+        notes.append(
+            f"{kind.label} have no {name}: the {name} filter narrows {' and '.join(others)} only."
+        )
+    return " ".join(notes)
+
+
 def _sections(data, *, compare: bool = False):
     """The page's sections, or the errors of its parameters (a reversed range is one).
 
     With ``compare``, each headline number is also given over the period of the same length
     just before.
     """
-    call_filter, session_filter = dashboard_filters(data)
-    errors = {**range_errors(data), **call_filter.errors, **session_filter.errors}
+    filtered = dashboard_filters(data)
+    errors = dict(range_errors(data))
+    for _, filterset in filtered:
+        errors.update(filterset.errors)
     if errors:
         return None, errors
-    previous_calls = previous_sessions = None
     previous = previous_period(data) if compare else None
+    before = dict.fromkeys(kind.key for kind, _ in filtered)
     label = ""
     if previous is not None:
-        previous_calls, previous_sessions = dashboard_filters(previous)
+        before = {kind.key: filterset for kind, filterset in dashboard_filters(previous)}
         label = _period_text(previous)
     return [
-        calls_section(call_filter, _records_export_url("calls"), previous_calls, label),
-        sessions_section(session_filter, _records_export_url("sessions"), previous_sessions, label),
+        section(
+            kind,
+            filterset,
+            _records_export_url(kind.key),
+            before[kind.key],
+            label,
+            note=_note(kind, data),
+        )
+        for kind, filterset in filtered
     ], {}
 
 
@@ -112,14 +122,21 @@ def _chips(data, workflows) -> list[dict]:
     return chips
 
 
+def _values(parameter: str) -> list[str]:
+    """Every value of a filter's column over the kinds that offer it, from its index."""
+    values = set()
+    for kind in reading.all_kinds():
+        if parameter in kind.filters:
+            values |= set(distinct_values(kind.model, parameter))
+    return sorted(value for value in values if value)
+
+
 def _choices():
     """The filters' choices, read from the columns' indexes (``records.distinct``)."""
-    robots = set(distinct_values(CallResult, "robot_id"))
-    robots |= set(distinct_values(ChatSession, "robot_id"))
     return {
         "workflows": Workflow.objects.order_by("name", "workflow_id"),
-        "channels": [channel for channel in distinct_values(ChatSession, "channel") if channel],
-        "robots": sorted(robot for robot in robots if robot),
+        "channels": _values("channel"),
+        "robots": _values("robot_id"),
     }
 
 
@@ -135,7 +152,7 @@ def dashboard(request):
         "title": "Outcomes",
         "is_nav_sidebar_enabled": False,  # the page needs the width on a laptop screen
         "data": data,
-        "selected": {name: data.getlist(name) for name in SESSION_PARAMETERS},
+        "selected": {name: data.getlist(name) for name in parameters()},
         "errors": errors,
         "sections": sections or [],
         "query": data.urlencode(),
@@ -172,13 +189,14 @@ def table_csv(request, key: str):
 @permission_required(EXPORT_CSV, raise_exception=True)
 def records_csv(request, kind: str):
     """The calls or chat sessions a query selects (any FilterSet parameter), streamed as CSV."""
-    if kind not in RECORDS:
+    kinds = {declared.key: declared for declared in reading.all_kinds()}
+    if kind not in kinds:
         raise Http404("No such kind of record")
-    model, filterset_class, export = RECORDS[kind]
-    opts = model._meta
-    if not request.user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
+    declared = kinds[kind]
+    if not request.user.has_perm(view_permission(declared.model)):
         raise PermissionDenied
-    filterset = filterset_class(data=request.GET, queryset=model.objects.all())
+    export = declared.csv
+    filterset = declared.filterset(data=request.GET, queryset=declared.model.objects.all())
     if not filterset.is_valid():
         return HttpResponseBadRequest(f"Invalid filters: {filterset.errors.as_text()}")
     reveal = can_view_contact_details(request.user)

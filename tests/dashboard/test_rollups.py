@@ -15,10 +15,13 @@ from calls_app.services import call_result_record
 from dashboard import rollups
 from dashboard.models import OutcomeDay, RolledDay
 from dashboard.params import dashboard_filters
+from records import reading
 from tests import outcomes_dataset
 from tests.outcomes_dataset import CALLS, W1, W2, call_payload_for
 
 pytestmark = pytest.mark.django_db
+
+CALLS_KIND, SESSIONS_KIND = reading.get("calls"), reading.get("sessions")
 
 dataset = outcomes_dataset.dataset
 
@@ -36,31 +39,30 @@ def filters(**params):
     data = QueryDict(mutable=True)
     for name, value in {**PERIOD, **params}.items():
         data.setlist(name, value if isinstance(value, list) else [value])
-    calls, sessions = dashboard_filters(data)
-    assert calls.is_valid() and sessions.is_valid()
-    return {"calls": calls, "sessions": sessions}
+    filtered = {kind.key: filterset for kind, filterset in dashboard_filters(data)}
+    assert all(filterset.is_valid() for filterset in filtered.values())
+    return filtered
 
 
-def counted_from_records(rollup, filterset) -> dict:
-    outcomes, records = rollup.outcomes, filterset.qs
+def groups(kind) -> list[list[str]]:
+    rolled = [[d.key] for d in kind.rolled_dimensions]
+    return [[], ["workflow"], ["workflow", "intention"], ["day", "workflow"], *rolled]
+
+
+def counted_from_records(kind, filterset) -> dict:
+    records = filterset.qs
     return {
-        "summary": outcomes.summary(records),
-        **{
-            str(group): outcomes.count(records, group)
-            for group in [["workflow", "intention"], *([d] for d in rollup.dimensions)]
-        },
-        "daily": outcomes.daily(records),
+        "summary": kind.summary(records),
+        **{str(group): kind.count(records, group) for group in groups(kind)},
+        "daily": kind.daily(records),
     }
 
 
-def counted_by_facts(rollup, filterset) -> dict:
-    facts = rollups.Facts(rollup, filterset)
+def counted_by_facts(kind, filterset) -> dict:
+    facts = rollups.Facts(kind, filterset)
     return {
         "summary": facts.summary(),
-        **{
-            str(group): facts.count(group)
-            for group in [["workflow", "intention"], *([d] for d in rollup.dimensions)]
-        },
+        **{str(group): facts.count(group) for group in groups(kind)},
         "daily": facts.daily(),
     }
 
@@ -84,12 +86,12 @@ def same(left: dict, right: dict) -> bool:
 def test_rolled_numbers_are_those_of_the_records(dataset, params):
     rolled = rollups.roll_pending()
     assert rolled["calls"] > 0 and rolled["sessions"] > 0
-    for rollup in rollups.ROLLUPS:
-        filterset = filters(**params)[rollup.kind]
-        facts = rollups.Facts(rollup, filterset)
+    for kind in reading.all_kinds():
+        filterset = filters(**params)[kind.key]
+        facts = rollups.Facts(kind, filterset)
         assert facts._rolled_runs(), "the rollups are used"
         assert not facts.records.exists(), "no record is counted from the table"
-        assert same(counted_by_facts(rollup, filterset), counted_from_records(rollup, filterset))
+        assert same(counted_by_facts(kind, filterset), counted_from_records(kind, filterset))
 
 
 def test_a_record_changed_after_its_day_was_rolled_is_counted_as_it_is_now(
@@ -105,13 +107,13 @@ def test_a_record_changed_after_its_day_was_rolled_is_counted_as_it_is_now(
 
     assert RolledDay.objects.get(kind="calls", day=day).dirty
     filterset = filters()["calls"]
-    counted = counted_by_facts(rollups.CALLS, filterset)
-    assert same(counted, counted_from_records(rollups.CALLS, filterset))
+    counted = counted_by_facts(CALLS_KIND, filterset)
+    assert same(counted, counted_from_records(CALLS_KIND, filterset))
     assert any(row["intention"] == "Z" for row in counted["['workflow', 'intention']"])
 
     rollups.roll_pending()  # rolled again: clean, and still the same numbers
     assert not RolledDay.objects.get(kind="calls", day=day).dirty
-    assert same(counted_by_facts(rollups.CALLS, filterset), counted)
+    assert same(counted_by_facts(CALLS_KIND, filterset), counted)
 
 
 def test_a_deleted_record_is_no_longer_counted(dataset, django_capture_on_commit_callbacks):
@@ -121,12 +123,12 @@ def test_a_deleted_record_is_no_longer_counted(dataset, django_capture_on_commit
         call.delete()
 
     filterset = filters()["calls"]
-    counted = counted_by_facts(rollups.CALLS, filterset)
+    counted = counted_by_facts(CALLS_KIND, filterset)
     assert (
         counted["summary"]["total"]
         == CallResult.objects.filter(pk__in=filterset.qs.values("pk")).count()
     )
-    assert same(counted, counted_from_records(rollups.CALLS, filterset))
+    assert same(counted, counted_from_records(CALLS_KIND, filterset))
 
 
 def test_writes_to_today_mark_nothing_and_others_only_after_commit(
@@ -134,9 +136,9 @@ def test_writes_to_today_mark_nothing_and_others_only_after_commit(
 ):
     today, yesterday = rollups._today(), rollups._today() - dt.timedelta(days=1)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        rollups.mark_dirty(rollups.CALLS, [today])
+        rollups.mark_dirty(CALLS_KIND, [today])
         assert not callbacks
-        rollups.mark_dirty(rollups.CALLS, [yesterday])
+        rollups.mark_dirty(CALLS_KIND, [yesterday])
         assert not RolledDay.objects.filter(day=yesterday).exists()  # not before the commit
     assert len(callbacks) == 1
     callbacks[0]()
@@ -149,20 +151,20 @@ def test_other_filters_open_periods_and_other_time_zones_count_the_records(datas
         data={**PERIOD, "intention": "E"}, queryset=CallResult.objects.all()
     )
     assert by_intention.is_valid()
-    assert not rollups.Facts(rollups.CALLS, by_intention)._rolled_runs()
+    assert not rollups.Facts(CALLS_KIND, by_intention)._rolled_runs()
     assert same(
-        counted_by_facts(rollups.CALLS, by_intention),
-        counted_from_records(rollups.CALLS, by_intention),
+        counted_by_facts(CALLS_KIND, by_intention),
+        counted_from_records(CALLS_KIND, by_intention),
     )
     open_period = filters(date_from="", date_to="")["calls"]
-    assert rollups.Facts(rollups.CALLS, open_period)._rolled_runs()
+    assert rollups.Facts(CALLS_KIND, open_period)._rolled_runs()
     assert same(
-        counted_by_facts(rollups.CALLS, open_period),
-        counted_from_records(rollups.CALLS, open_period),
+        counted_by_facts(CALLS_KIND, open_period),
+        counted_from_records(CALLS_KIND, open_period),
     )
     with override_settings(TIME_ZONE="America/New_York"):
-        assert not rollups.Facts(rollups.CALLS, filters()["calls"])._rolled_runs()
-        assert rollups.pending_days(rollups.CALLS), "rolled again in the new zone"
+        assert not rollups.Facts(CALLS_KIND, filters()["calls"])._rolled_runs()
+        assert rollups.pending_days(CALLS_KIND), "rolled again in the new zone"
 
 
 def test_recent_days_are_never_rolled(dataset):
@@ -210,6 +212,6 @@ def test_a_call_moved_to_another_day_marks_both_days(dataset, django_capture_on_
     assert RolledDay.objects.get(kind="calls", day=after).dirty
     filterset = filters()["calls"]
     assert same(
-        counted_by_facts(rollups.CALLS, filterset),
-        counted_from_records(rollups.CALLS, filterset),
+        counted_by_facts(CALLS_KIND, filterset),
+        counted_from_records(CALLS_KIND, filterset),
     )

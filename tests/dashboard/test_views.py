@@ -136,6 +136,8 @@ def _counted_cells(section):
                             s["workflow"] == w and s["intention"] == i and (not f or s[flag])
                         ),
                     )
+                elif table.key.endswith("-workflows"):
+                    yield cell, lambda s, w=key: s["workflow"] == w
                 elif table.key.endswith("-daily"):
                     with_flag = column == 2
                     yield cell, lambda s, d=key, f=with_flag: day(s) == d and (not f or s[flag])

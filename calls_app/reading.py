@@ -1,0 +1,57 @@
+"""What the reading side offers of calls: splits, numbers and filters, declared once.
+
+Days are days of ``started_at``. Talk time and rounds are averaged over answered calls only
+(an unanswered call has neither), so they open the answered calls.
+"""
+
+from django.db.models import Q
+
+from records.reading import Dimension, Measure, RecordKind
+
+from .exports import CALL_RESULTS_CSV
+from .filters import CallResultFilter
+from .models import CallResult
+
+ANSWERED = Q(answered=True)
+
+CALLS = RecordKind(
+    key="calls",
+    label="Calls",
+    model=CallResult,
+    filterset=CallResultFilter,
+    csv=CALL_RESULTS_CSV,
+    api_list="call-list",
+    day_field="started_at",
+    flag="answered",
+    flag_label="Answered",
+    position=0,
+    dimensions=(
+        Dimension("intention", "Intention", table="by_workflow", title="Intentions"),
+        Dimension("hangup_type", "Hangup type", table="split", title="Hangup types"),
+        Dimension("answered", "Answered", rolled=False),
+    ),
+    measures=(
+        Measure("answered_count", "Answered", "count", condition=ANSWERED, link={"answered": True}),
+        Measure("answered_rate", "Answered", "rate", of="answered_count"),
+        Measure(
+            "average_talk_seconds",
+            "Average talk time",
+            "average",
+            field="talk_seconds",
+            condition=ANSWERED,
+            unit="duration",
+            link={"answered": True},
+        ),
+        Measure(
+            "average_rounds",
+            "Average rounds",
+            "average",
+            field="talk_round",
+            condition=ANSWERED,
+            link={"answered": True},
+        ),
+    ),
+    headline=("count", "answered_rate", "average_talk_seconds", "average_rounds"),
+    by_workflow=("answered_rate",),
+    rolled_keys={"robot_id": "robot_id"},
+)

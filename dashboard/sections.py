@@ -1,0 +1,178 @@
+"""One dashboard section per kind of record, built from its ``RecordKind`` declaration."""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from records.reading import WORKFLOW, RecordKind
+
+from .formatting import average_duration_text, number_text
+from .rollups import Facts
+from .tables import (
+    Cell,
+    Comparison,
+    Links,
+    Table,
+    by_workflow_table,
+    comparisons,
+    count_cell,
+    rate_cell,
+    split_table,
+)
+from .trends import Trend, trend, trend_table
+
+COUNT = "count"  # the headline number of records, named like the rows' ``count``
+
+
+@dataclass(frozen=True)
+class Section:
+    """One kind of record on the dashboard: its headline numbers, its tables and its trend."""
+
+    key: str
+    title: str
+    numbers: list[Cell]
+    number_labels: list[str]
+    tables: list[Table]
+    trend: Trend
+    export_url: str
+    total: int
+    note: str = ""
+    comparison: list[Comparison] | None = None
+
+    @property
+    def cards(self) -> list[tuple[str, Cell]]:
+        return list(zip(self.number_labels, self.numbers, strict=True))
+
+    @property
+    def compared_cards(self) -> list[tuple[str, Cell, Comparison | None]]:
+        """The cards, each with its number over the previous period (``None`` without one)."""
+        compared = self.comparison or [None] * len(self.numbers)
+        return list(zip(self.number_labels, self.numbers, compared, strict=True))
+
+
+def _text(unit: str, value) -> str:
+    if unit == "duration":
+        return average_duration_text(value)
+    if unit == "count":
+        return str(value)
+    return number_text(value)
+
+
+def _measure_cell(kind: RecordKind, name: str, row: dict, links: Links) -> Cell:
+    """A measure of ``row`` as a cell linked to the records it is computed over."""
+    if name == COUNT:
+        return count_cell(row[COUNT], links())
+    measure = kind.measure(name)
+    if measure.how == "rate":
+        counted = kind.measure(measure.of)
+        return rate_cell(row[name], row[measure.of], links(**counted.link))
+    return Cell(row[name], _text(measure.unit, row[name]), links(**measure.link))
+
+
+def _change_kind(kind: RecordKind, name: str) -> str:
+    return "count" if name == COUNT else kind.measure(name).unit
+
+
+def _headline(kind: RecordKind, facts: Facts) -> tuple[list[Cell], list]:
+    """The headline numbers as cells, and their raw values for the comparison."""
+    links = Links(kind.model, facts.filterset)
+    summary = facts.summary()
+    row = {COUNT: summary["total"], **summary}
+    cells = [_measure_cell(kind, name, row, links) for name in kind.headline]
+    return cells, [cell.value for cell in cells]
+
+
+def _workflows_table(kind: RecordKind, rows: list[dict], links: Links) -> Table:
+    """Every workflow with its records and the kind's ``by_workflow`` measures."""
+    table_rows = []
+    for row in rows:
+        narrowed = links.narrowed(workflow_id=row["workflow_id"])
+        name = row["workflow_name"] or row["workflow_id"]
+        table_rows.append(
+            (
+                Cell(row["workflow_id"], name, narrowed(), name=name),
+                *(
+                    _measure_cell(kind, measure, row, narrowed)
+                    for measure in (COUNT, *kind.by_workflow)
+                ),
+            )
+        )
+    labels = [kind.measure(name).label for name in kind.by_workflow]
+    return Table(
+        key=f"{kind.table_prefix}-workflows",
+        title="Workflows",
+        headers=("Workflow", "Count", *labels),
+        rows=table_rows,
+    )
+
+
+def section(
+    kind: RecordKind,
+    filterset,
+    export_url: Callable[[str], str],
+    previous=None,
+    previous_label: str = "",
+    note: str = "",
+) -> Section:
+    """The records of ``kind`` under ``filterset``.
+
+    With ``previous`` (the same filters over the period just before), each headline number also
+    shows its value then, linked to those records, and how it moved.
+    """
+    facts = Facts(kind, filterset)
+    links = Links(kind.model, filterset)
+    numbers, values = _headline(kind, facts)
+    total = numbers[0].value
+    comparison = None
+    if previous is not None:
+        before, _ = _headline(kind, Facts(kind, previous))
+        changes = [_change_kind(kind, name) for name in kind.headline]
+        comparison = comparisons(list(zip(values, changes, strict=True)), before, previous_label)
+    prefix = kind.table_prefix
+    tables = []
+    for dimension in kind.dimensions:
+        if dimension.table == "by_workflow":
+            rows = facts.count([WORKFLOW.key, dimension.key])
+            tables.append(
+                by_workflow_table(
+                    f"{prefix}-{dimension.slug}", dimension, rows, links, kind.flag, kind.flag_label
+                )
+            )
+        elif dimension.table == "split":
+            rows = facts.count([dimension.key])
+            tables.append(
+                split_table(
+                    f"{prefix}-{dimension.slug}",
+                    dimension.title,
+                    dimension.label,
+                    rows,
+                    dimension.key,
+                    total,
+                    links,
+                )
+            )
+    if kind.by_workflow:
+        tables.append(_workflows_table(kind, facts.count([WORKFLOW.key]), links))
+    daily = trend(
+        f"{kind.label} per day", kind.flag_label.lower(), filterset, facts.daily(), kind.flag, links
+    )
+    tables.append(
+        trend_table(f"{prefix}-daily", daily, kind.label, kind.flag_label, links, kind.flag)
+    )
+    return Section(
+        key=kind.key,
+        title=kind.label,
+        numbers=numbers,
+        number_labels=[
+            kind.label if name == COUNT else kind.measure(name).label for name in kind.headline
+        ],
+        tables=tables,
+        trend=daily,
+        export_url=export_url(links.query),
+        total=total,
+        note=note,
+        comparison=comparison,
+    )
+
+
+def table_by_key(sections: Iterable[Section], key: str) -> Table | None:
+    return next((t for section in sections for t in section.tables if t.key == key), None)

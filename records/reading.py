@@ -1,0 +1,254 @@
+"""The read-side declaration of a kind of record: what it may be grouped by and what is counted.
+
+One ``RecordKind`` per kind (calls, chat sessions), declared in its app's ``reading`` module and
+registered by its app config, as ``EventKind`` is on the writing side. The dashboard, the
+outcomes API, the rollups and the CSV exports read it; ``docs/architecture.md`` has the recipe.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from dataclasses import field as declared
+
+from django.db.models import Count, Model, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from records.exports import CsvExport
+
+DAY = "day"  # the group of the local day of the kind's ``day_field``
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """What records may be grouped by (``group_by``) and split into on the dashboard.
+
+    ``columns`` are grouped on (default ``(key,)``) and named in rows by ``names``; a row's
+    value goes back into ``parameter`` (default ``key``) to open its records. ``table``: how the
+    dashboard shows it (``"split"``, ``"by_workflow"`` or not at all); ``rolled``: counted daily
+    into the rollups (a value per row).
+    """
+
+    key: str
+    label: str
+    columns: tuple[str, ...] = ()
+    names: dict[str, str] = declared(default_factory=dict, hash=False)
+    parameter: str = ""
+    table: str = ""
+    title: str = ""
+    rolled: bool = True
+
+    @property
+    def grouped_on(self) -> tuple[str, ...]:
+        return self.columns or (self.key,)
+
+    @property
+    def row_keys(self) -> tuple[str, ...]:
+        return tuple(self.names.get(column, column) for column in self.grouped_on)
+
+    @property
+    def filter_parameter(self) -> str:
+        return self.parameter or self.key
+
+    @property
+    def slug(self) -> str:
+        return (self.title or self.label).lower().replace(" ", "-")
+
+
+WORKFLOW = Dimension(
+    key="workflow",
+    label="Workflow",
+    columns=("workflow__workflow_id", "workflow__name"),
+    names={"workflow__workflow_id": "workflow_id", "workflow__name": "workflow_name"},
+    parameter="workflow_id",
+    rolled=False,  # every rollup row carries its workflow
+)
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A number of every group: ``count`` (records matching ``condition``), ``sum`` or
+    ``average`` of ``field`` (over records matching ``condition`` with a value), or ``rate``
+    (the count ``of`` another measure over the group's records). ``unit`` says how it reads:
+    ``count``, ``rate``, ``duration`` (seconds) or ``number``; ``link`` narrows the records
+    a number opens to those it is computed over."""
+
+    name: str
+    label: str
+    how: str
+    field: str = "id"
+    condition: Q | None = None
+    of: str = ""
+    unit: str = ""
+    link: dict = declared(default_factory=dict, hash=False)
+
+    def __post_init__(self):
+        if not self.unit:
+            object.__setattr__(
+                self, "unit", {"count": "count", "rate": "rate"}.get(self.how, "number")
+            )
+        if self.how not in ("count", "sum", "average", "rate"):
+            raise ValueError(f"measure {self.name!r}: unknown kind {self.how!r}")
+        if (self.how == "rate") != bool(self.of):
+            raise ValueError(f"measure {self.name!r}: a rate, and only a rate, names its count")
+
+    @property
+    def stored(self) -> bool:
+        """Whether it is added up from parts (a rate is computed from other numbers)."""
+        return self.how != "rate"
+
+    def parts(self) -> dict:
+        """The aggregates it is added up from: a total, and for an average its count."""
+        if self.how == "count":
+            return {f"_s_{self.name}": Count("id", filter=self.condition)}
+        parts = {f"_s_{self.name}": Sum(self.field, filter=self.condition, default=0)}
+        if self.how == "average":
+            parts[f"_n_{self.name}"] = Count(self.field, filter=self.condition)
+        return parts
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    """What one kind of record offers the reading side.
+
+    - ``key``: its name in URLs and the API (``kind=calls``); ``label``: its plural for people;
+    - ``model``, ``filterset`` (the one definition of "which records"), ``csv``, ``api_list``
+      (the URL name of its API list), ``day_field`` (the datetime its days are read on);
+    - ``flag``: a boolean field counted beside the total (answered, handed over), with its
+      ``<flag>_count`` and ``<flag>_rate`` among the ``measures``;
+    - ``dimensions``: what rows may be grouped by besides the workflow and the day;
+    - ``headline``: the measures shown as the dashboard's cards; ``by_workflow``: the measures
+      of its workflows table; ``filters``: the FilterSet parameters the dashboard offers;
+    - ``rolled_keys``: filter parameters the rollups carry, each with its ``OutcomeDay`` column.
+    """
+
+    key: str
+    label: str
+    model: type[Model]
+    filterset: type
+    csv: CsvExport
+    api_list: str
+    day_field: str
+    flag: str
+    flag_label: str
+    dimensions: tuple[Dimension, ...]
+    measures: tuple[Measure, ...]
+    headline: tuple[str, ...]
+    by_workflow: tuple[str, ...] = ()
+    filters: tuple[str, ...] = ("workflow_id", "robot_id")
+    rolled_keys: dict[str, str] = declared(default_factory=dict, hash=False)
+    position: int = 0
+
+    @property
+    def table_prefix(self) -> str:
+        return self.key.removesuffix("s")
+
+    @property
+    def groups(self) -> dict[str, Dimension]:
+        """Every ``group_by`` key: the workflow, the declared dimensions, the day."""
+        return {
+            WORKFLOW.key: WORKFLOW,
+            **{d.key: d for d in self.dimensions},
+            DAY: Dimension(DAY, "Day"),
+        }
+
+    @property
+    def rolled_dimensions(self) -> tuple[Dimension, ...]:
+        return tuple(d for d in self.dimensions if d.rolled)
+
+    @property
+    def stored_measures(self) -> tuple[Measure, ...]:
+        return tuple(m for m in self.measures if m.stored)
+
+    def measure(self, name: str) -> Measure:
+        return next(m for m in self.measures if m.name == name)
+
+    def parts(self) -> dict:
+        """Every aggregate a group's numbers are made of: its records and each measure's parts."""
+        parts = {"count": Count("id")}
+        for measure in self.stored_measures:
+            parts.update(measure.parts())
+        return parts
+
+    def finish(self, row: dict) -> dict:
+        """A row of added-up parts as the numbers people read (an average of nothing is
+        ``None``, as is a rate of no records)."""
+        done = {key: value for key, value in row.items() if not key.startswith("_")}
+        count = row["count"] or 0
+        done["count"] = count
+        for measure in self.measures:
+            if measure.how == "rate":
+                done[measure.name] = row[f"_s_{measure.of}"] / count if count else None
+            elif measure.how == "average":
+                n = row[f"_n_{measure.name}"] or 0
+                done[measure.name] = (row[f"_s_{measure.name}"] or 0) / n if n else None
+            else:
+                done[measure.name] = row[f"_s_{measure.name}"] or 0
+        return done
+
+    def columns(self, group_by: list[str]) -> list[str]:
+        groups = self.groups
+        unknown = [key for key in group_by if key not in groups]
+        if unknown:
+            raise ValueError(f"unknown group(s): {', '.join(unknown)}")
+        return [column for key in group_by for column in groups[key].grouped_on]
+
+    def raw(self, queryset: QuerySet, group_by: list[str]) -> list[dict]:
+        """The parts per combination of ``group_by`` keys, counted in the database."""
+        columns = self.columns(group_by)
+        if not columns:
+            # ``values()`` of no columns would group by every column: one row per record.
+            return [queryset.order_by().aggregate(**self.parts())]
+        if DAY in group_by:
+            day = TruncDate(self.day_field, tzinfo=timezone.get_default_timezone())
+            queryset = queryset.annotate(day=day)
+        names = {**WORKFLOW.names}
+        rows = queryset.order_by().values(*columns).annotate(**self.parts())
+        return [{names.get(key, key): value for key, value in row.items()} for row in rows]
+
+    def count(self, queryset: QuerySet, group_by: list[str]) -> list[dict]:
+        """Every measure per combination of ``group_by`` keys: by day first, then largest."""
+        return self.ordered([self.finish(row) for row in self.raw(queryset, group_by)], group_by)
+
+    def summary(self, queryset: QuerySet) -> dict:
+        """The totals: ``total`` (the records) and every measure."""
+        row = self.count(queryset, [])[0]
+        return {"total": row.pop("count"), **row}
+
+    def daily(self, queryset: QuerySet) -> list[dict]:
+        return self.count(queryset, [DAY])
+
+    def row_key(self, row: dict, group_by: list[str]) -> tuple:
+        """What identifies a row's group (a workflow by its id, not its name)."""
+        keys = []
+        for key in group_by:
+            keys.extend(["workflow_id"] if key == WORKFLOW.key else self.groups[key].row_keys)
+        return tuple("" if row[k] is None else str(row[k]) for k in keys)
+
+    def ordered(self, rows: list[dict], group_by: list[str]) -> list[dict]:
+        """By day (oldest first, rows without a day last), then largest, then by name."""
+
+        def order(row):
+            day = row.get(DAY) if DAY in group_by else None
+            return (day is None, day or 0, -row["count"], self.row_key(row, group_by))
+
+        return sorted(rows, key=order)
+
+
+_REGISTRY: dict[str, RecordKind] = {}
+
+
+def register(kind: RecordKind) -> RecordKind:
+    """Declare ``kind``; declaring one key twice is a programming error."""
+    if _REGISTRY.get(kind.key, kind) is not kind:
+        raise ValueError(f"record kind {kind.key!r} is declared twice")
+    _REGISTRY[kind.key] = kind
+    return kind
+
+
+def get(key: str) -> RecordKind:
+    return _REGISTRY[key]
+
+
+def all_kinds() -> Iterator[RecordKind]:
+    """In the order the dashboard shows them."""
+    yield from sorted(_REGISTRY.values(), key=lambda kind: kind.position)
