@@ -28,6 +28,7 @@ CALLS = RecordKind(
     dimensions=(
         Dimension("intention", "Intention", table="by_workflow", title="Intentions"),
         Dimension("hangup_type", "Hangup type", table="split", title="Hangup types"),
+        Dimension("ring_type", "Ring type", table="split", title="Ring types"),
         Dimension("answered", "Answered", rolled=False),
     ),
     measures=(
