@@ -53,6 +53,6 @@ CALLS = RecordKind(
         ),
     ),
     headline=("count", "answered_rate", "average_talk_seconds", "average_rounds"),
-    by_workflow=("answered_rate",),
+    by_workflow=("answered_rate", "average_talk_seconds"),
     rolled_keys={"robot_id": "robot_id"},
 )
