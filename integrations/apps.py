@@ -10,7 +10,10 @@ class IntegrationsConfig(AppConfig):
     verbose_name = "AI Rudder integration"
 
     def ready(self):
-        from integrations import endpoints  # noqa: F401 - connects the endpoint cache's signals
+        from integrations import (
+            endpoints,  # noqa: F401 - connects the endpoint cache's signals
+            tasks,  # noqa: F401 - registers the tasks dispatch names
+        )
         from privacy import retention
 
         from .models import WebhookEvent
