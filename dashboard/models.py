@@ -39,24 +39,17 @@ class OutcomeDay(models.Model):
     dimension = models.CharField(max_length=32)
     value = models.CharField(max_length=128, blank=True)
     count = models.PositiveIntegerField()
-    sum_1 = models.BigIntegerField(default=0)
-    n_1 = models.PositiveIntegerField(default=0)
-    sum_2 = models.BigIntegerField(default=0)
-    n_2 = models.PositiveIntegerField(default=0)
-    sum_3 = models.BigIntegerField(default=0)
-    n_3 = models.PositiveIntegerField(default=0)
-    sum_4 = models.BigIntegerField(default=0)
-    n_4 = models.PositiveIntegerField(default=0)
-    sum_5 = models.BigIntegerField(default=0)
-    n_5 = models.PositiveIntegerField(default=0)
-    sum_6 = models.BigIntegerField(default=0)
-    n_6 = models.PositiveIntegerField(default=0)
 
     class Meta:
         indexes = [models.Index(fields=["kind", "dimension", "day"], name="outcomeday_lookup")]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.day} {self.dimension}={self.value}: {self.count}"
+
+
+for _slot in range(1, MEASURE_SLOTS + 1):  # sum_1, n_1, ... sum_6, n_6
+    OutcomeDay.add_to_class(f"sum_{_slot}", models.BigIntegerField(default=0))
+    OutcomeDay.add_to_class(f"n_{_slot}", models.PositiveIntegerField(default=0))
 
 
 class RolledDay(models.Model):

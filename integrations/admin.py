@@ -24,6 +24,7 @@ from integrations.services import webhook_endpoint_rotate_secret
 from privacy.admin import AuditedChangeViewMixin
 from privacy.masking import can_view_contact_details, mask_payload, mask_phone_like
 from records.admin.dates import LightDateHierarchyMixin
+from records.admin.readonly import ReadOnlyAdminMixin
 
 PROCESS_PERMISSION = "integrations.process_webhookevent"
 
@@ -282,7 +283,7 @@ def _count(relation: str) -> Subquery:
 
 
 @admin.register(Workflow)
-class WorkflowAdmin(admin.ModelAdmin):
+class WorkflowAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["name", "workflow_id", "first_seen_at", "last_seen_at", "sessions", "calls"]
     search_fields = ["name", "workflow_id"]
     readonly_fields = ["workflow_id", "name", "first_seen_at", "last_seen_at"]
@@ -293,15 +294,6 @@ class WorkflowAdmin(admin.ModelAdmin):
             .get_queryset(request)
             .annotate(chat_session_count=_count("chat_sessions"), call_count=_count("call_results"))
         )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="chat sessions", ordering="chat_session_count")
     def sessions(self, workflow: Workflow) -> int:

@@ -10,6 +10,7 @@ from django.contrib import admin
 from integrations.models import AuditEntry
 from privacy.audit import ERASE_PERMISSION, Action, audit_record
 from records.admin.export import CsvExportAdminMixin
+from records.admin.readonly import ReadOnlyAdminMixin
 from records.exports import Column, CsvExport, attribute
 
 AUDIT_LOG_CSV = CsvExport(
@@ -31,7 +32,7 @@ AUDIT_LOG_CSV = CsvExport(
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(CsvExportAdminMixin, admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdminMixin, CsvExportAdminMixin, admin.ModelAdmin):
     list_display = ["at", "username", "action", "content_type", "label", "ip_address", "path"]
     list_filter = ["action", ("user", admin.RelatedOnlyFieldListFilter), "at"]
     list_select_related = ["content_type"]
@@ -51,15 +52,6 @@ class AuditEntryAdmin(CsvExportAdminMixin, admin.ModelAdmin):
     actions = ["export_csv"]
     change_list_template = "admin/integrations/auditentry/change_list.html"
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_export_permission(self, request) -> bool:
         return self.has_view_permission(request)
