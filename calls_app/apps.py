@@ -7,4 +7,3 @@ class CallsAppConfig(RecordsAppConfig):
     verbose_name = "Call results"
     record_kinds = ("CALLS",)
     event_kinds = ("CALL_RESULT",)
-    records = ("call results", "CallResult", "last_pushed_at")

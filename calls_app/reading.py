@@ -8,6 +8,7 @@ from django.db.models import Q
 
 from records.reading import Dimension, Measure, RecordKind
 
+from .erasure import call_results_erasure
 from .exports import CALL_RESULTS_CSV
 from .filters import CallResultFilter
 from .models import CallResult
@@ -55,4 +56,6 @@ CALLS = RecordKind(
     headline=("count", "answered_rate", "average_talk_seconds", "average_rounds"),
     by_workflow=("answered_rate", "average_talk_seconds"),
     rolled_keys={"robot_id": "robot_id"},
+    expires=("call results", "last_pushed_at"),
+    erase=call_results_erasure,
 )

@@ -20,18 +20,15 @@ import hashlib
 import hmac
 import re
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 
-from calls_app.models import CallAnswer, CallResult, NodePush, Redial, TranscriptTurn
 from integrations.models import WebhookEvent
 from privacy.audit import Action, audit_record
-from records.phones import phone_key, phone_match
-from sessions_app.content import content_plain_text
-from sessions_app.models import ChatMessage, ChatSession
+from records import reading
+from records.phones import phone_key
 
 # Fewer digits than this could be part of anyone's number: refused rather than over-erased.
 MIN_KEY_LENGTH = 6
@@ -91,60 +88,6 @@ def events_mentioning(key: str, *, batch: int = SCAN_BATCH) -> set[int]:
         last = rows[-1][0]
 
 
-_CONTACT_PHONE_KEYS = ("phone_number", "phone", "wa_id")
-
-
-def _is_the_customer(contact: Any, key: str) -> bool:
-    """A shared contact (``{name, phone_number}`` or WhatsApp's ``{name: {...}, phones: [...]}``)
-    with the number among its phones."""
-    if not isinstance(contact, dict):
-        return False
-    phones = [contact, *(p for p in contact.get("phones") or [] if isinstance(p, dict))]
-    return any(
-        isinstance(phone.get(name), str | int) and phone_key(str(phone[name])) == key
-        for phone in phones
-        for name in _CONTACT_PHONE_KEYS
-    )
-
-
-def _without_the_customer(content: Any, key: str) -> Any:
-    """``content`` with the contacts that are the customer replaced by ``{"erased": true}``, or
-    ``None`` when it has none."""
-    if not isinstance(content, dict) or not isinstance(content.get("contacts"), list):
-        return None
-    contacts = content["contacts"]
-    if not any(_is_the_customer(contact, key) for contact in contacts):
-        return None
-    kept = [{"erased": True} if _is_the_customer(c, key) else c for c in contacts]
-    return {**content, "contacts": kept}
-
-
-def _shared_contacts(key: str, session_ids: list[int]) -> list[ChatMessage]:
-    """Messages of other customers' sessions that share, or quote, the customer as a contact;
-    returned with the contact erased from them, unsaved."""
-    candidates = (
-        ChatMessage.objects.exclude(session__in=session_ids)
-        .filter(Q(content_type="contacts") | Q(reply__isnull=False))
-        .only("pk", "content", "reply", "text")
-    )
-    changed = []
-    for message in candidates.iterator(chunk_size=SCAN_BATCH):
-        content = _without_the_customer(message.content, key)
-        reply = message.reply
-        quoted = (
-            _without_the_customer(reply.get("content"), key) if isinstance(reply, dict) else None
-        )
-        if content is None and quoted is None:
-            continue
-        if content is not None:
-            message.content = content
-            message.text = content_plain_text(content)
-        if quoted is not None:
-            message.reply = {**reply, "content": quoted}
-        changed.append(message)
-    return changed
-
-
 def customer_key(phone: str) -> str:
     key = phone_key(phone)
     if sum(character.isdigit() for character in key) < MIN_KEY_LENGTH:
@@ -161,53 +104,15 @@ def customer_erase(
     key = customer_key(phone)
     report = ErasureReport(subject_hash=subject_hash(key), dry_run=dry_run)
     with transaction.atomic():
-        calls = CallResult.objects.filter(phone_match(key, CallResult.PHONE_KEY_FIELDS))
-        sessions = ChatSession.objects.filter(phone_match(key, ChatSession.PHONE_KEY_FIELDS))
-        call_ids = list(calls.values_list("pk", flat=True))
-        session_ids = list(sessions.values_list("pk", flat=True))
-        event_ids = events_mentioning(key)
-        event_ids |= set(
-            CallResult.objects.filter(pk__in=call_ids, event__isnull=False).values_list(
-                "event_id", flat=True
-            )
-        )
-        event_ids |= set(
-            NodePush.objects.filter(call__in=call_ids, event__isnull=False).values_list(
-                "event_id", flat=True
-            )
-        )
-        event_ids |= set(
-            ChatSession.objects.filter(pk__in=session_ids, event__isnull=False).values_list(
-                "event_id", flat=True
-            )
-        )
-        # An earlier attempt that dialled the number, in another customer's call (a contact's
-        # second number): that attempt goes, the call stays.
-        other_redials = [
-            redial.pk
-            for redial in Redial.objects.exclude(call__in=call_ids)
-            .filter(callee_number__iendswith=key[-4:])
-            .only("pk", "callee_number")
-            if phone_key(redial.callee_number) == key
-        ]
-        shared = _shared_contacts(key, session_ids)
-        report.counts = {
-            "call results": len(call_ids),
-            "transcript turns": TranscriptTurn.objects.filter(call__in=call_ids).count(),
-            "call answers": CallAnswer.objects.filter(call__in=call_ids).count(),
-            "redials": Redial.objects.filter(call__in=call_ids).count() + len(other_redials),
-            "node pushes": NodePush.objects.filter(call__in=call_ids).count(),
-            "chat sessions": len(session_ids),
-            "chat messages": ChatMessage.objects.filter(session__in=session_ids).count(),
-            "webhook events": len(event_ids),
-            "contacts shared in other chats": len(shared),
-        }
+        parts = [kind.erase(key) for kind in reading.all_kinds() if kind.erase]
+        event_ids = events_mentioning(key).union(*(part.events for part in parts))
+        for part in parts:
+            report.counts.update(part.counts)
+        report.counts["webhook events"] = len(event_ids)
         if dry_run:
             return report
-        CallResult.objects.filter(pk__in=call_ids).delete()
-        Redial.objects.filter(pk__in=other_redials).delete()
-        ChatMessage.objects.bulk_update(shared, ["content", "reply", "text"])
-        ChatSession.objects.filter(pk__in=session_ids).delete()
+        for part in parts:
+            part.apply()
         WebhookEvent.objects.filter(Q(pk__in=event_ids)).delete()
         audit_record(
             user=user,

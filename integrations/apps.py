@@ -24,18 +24,13 @@ class IntegrationsConfig(AppConfig):
 
 
 class RecordsAppConfig(AppConfig):
-    """The app config of a domain app: its event kinds, record kinds and records' retention.
-
-    ``event_kinds`` names the ``EventKind``s in the app's ``kinds`` module, ``record_kinds``
-    the ``RecordKind``s (the read side) in its ``reading`` module; ``records`` is (name,
-    model, time field) of the records that expire after ``AIRUDDER_RETENTION_RECORDS_DAYS``.
-    The inbox reads both from its registries and never imports the app.
-    """
+    """The app config of a domain app: it names its event kinds (``EventKind``s of its
+    ``kinds`` module) and record kinds (``RecordKind``s of its ``reading`` module), which are
+    registered when Django starts; the inbox and the readers never import the app."""
 
     default = False  # a base: not the config of the apps that import it (they set True)
     event_kinds: tuple[str, ...]
     record_kinds: tuple[str, ...] = ()
-    records: tuple[str, str, str]
 
     def ready(self):
         from integrations import kinds
@@ -46,7 +41,7 @@ class RecordsAppConfig(AppConfig):
         for kind in self.event_kinds:
             kinds.register(getattr(declared, kind))
         read = import_module(f"{self.name}.reading") if self.record_kinds else None
-        for kind in self.record_kinds:
-            reading.register(getattr(read, kind))
-        name, model, time_field = self.records
-        retention.register_records(name, self.get_model(model), time_field)
+        for name in self.record_kinds:
+            kind = reading.register(getattr(read, name))
+            if kind.expires:
+                retention.register_records(kind.expires[0], kind.model, kind.expires[1])

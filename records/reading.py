@@ -5,7 +5,7 @@ registered by its app config, as ``EventKind`` is on the writing side. The dashb
 outcomes API, the rollups and the CSV exports read it; ``docs/architecture.md`` has the recipe.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from dataclasses import field as declared
 
@@ -13,6 +13,7 @@ from django.db.models import Count, Model, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from records.erasure import ErasurePart
 from records.exports import CsvExport
 
 DAY = "day"  # the group of the local day of the kind's ``day_field``
@@ -118,7 +119,8 @@ class RecordKind:
     - ``dimensions``: what rows may be grouped by besides the workflow and the day;
     - ``headline``: the measures shown as the dashboard's cards; ``by_workflow``: the measures
       of its workflows table; ``filters``: the FilterSet parameters the dashboard offers;
-    - ``rolled_keys``: filter parameters the rollups carry, each with its ``OutcomeDay`` column.
+    - ``rolled_keys``: filter parameters the rollups carry, each with its ``OutcomeDay`` column;
+    - ``expires``: (name, time field) for retention; ``erase``: a customer's share of erasure.
     """
 
     key: str
@@ -136,6 +138,8 @@ class RecordKind:
     by_workflow: tuple[str, ...] = ()
     filters: tuple[str, ...] = ("workflow_id", "robot_id")
     rolled_keys: dict[str, str] = declared(default_factory=dict, hash=False)
+    expires: tuple[str, str] | None = None
+    erase: Callable[[str], ErasurePart] | None = None
     position: int = 0
 
     @property

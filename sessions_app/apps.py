@@ -7,4 +7,3 @@ class SessionsAppConfig(RecordsAppConfig):
     verbose_name = "Chat sessions"
     record_kinds = ("SESSIONS",)
     event_kinds = ("CHATBOT_SESSION_END",)
-    records = ("chat sessions", "ChatSession", "notified_at")

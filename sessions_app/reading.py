@@ -7,6 +7,7 @@ from django.db.models import Q
 
 from records.reading import Dimension, Measure, RecordKind
 
+from .erasure import chat_sessions_erasure
 from .exports import CHAT_SESSIONS_CSV
 from .filters import ChatSessionFilter
 from .models import ChatSession
@@ -50,4 +51,6 @@ SESSIONS = RecordKind(
     by_workflow=("handed_over_rate",),
     filters=("workflow_id", "robot_id", "channel"),
     rolled_keys={"robot_id": "robot_id", "channel": "channel"},
+    expires=("chat sessions", "notified_at"),
+    erase=chat_sessions_erasure,
 )

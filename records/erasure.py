@@ -1,0 +1,18 @@
+"""What a kind of record gives up when a customer is erased: counts, deliveries and the deletion.
+
+Each domain declares its ``RecordKind.erase(key)``; ``customers.erasure`` adds the deliveries
+and the audit entry and runs them all in one transaction.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass
+class ErasurePart:
+    """One kind's share: rows per name (for the report), the deliveries its records were
+    written from, and ``apply`` to remove them (not run on a dry run)."""
+
+    counts: dict[str, int]
+    events: set[int] = field(default_factory=set)
+    apply: Callable[[], None] = lambda: None
