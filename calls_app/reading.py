@@ -34,7 +34,7 @@ CALLS = RecordKind(
     ),
     measures=(
         Measure("answered_count", "Answered", "count", condition=ANSWERED, link={"answered": True}),
-        Measure("answered_rate", "Answered", "rate", of="answered_count"),
+        Measure("answered_rate", "Answered", "rate", of="answered_count", better="higher"),
         Measure(
             "average_talk_seconds",
             "Average talk time",

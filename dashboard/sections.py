@@ -68,8 +68,12 @@ def _measure_cell(kind: RecordKind, name: str, row: dict, links: Links) -> Cell:
     return Cell(row[name], _text(measure.unit, row[name]), links(**measure.link))
 
 
-def _change_kind(kind: RecordKind, name: str) -> str:
-    return "count" if name == COUNT else kind.measure(name).unit
+def _change(kind: RecordKind, name: str) -> tuple[str, str]:
+    """How a headline number's change reads and which way is better."""
+    if name == COUNT:
+        return "count", ""
+    measure = kind.measure(name)
+    return measure.unit, measure.better
 
 
 def _headline(kind: RecordKind, facts: Facts) -> tuple[list[Cell], list]:
@@ -125,8 +129,10 @@ def section(
     comparison = None
     if previous is not None:
         before, _ = _headline(kind, Facts(kind, previous))
-        changes = [_change_kind(kind, name) for name in kind.headline]
-        comparison = comparisons(list(zip(values, changes, strict=True)), before, previous_label)
+        changes = [
+            (value, *_change(kind, name)) for value, name in zip(values, kind.headline, strict=True)
+        ]
+        comparison = comparisons(changes, before, previous_label)
     prefix = kind.table_prefix
     tables = []
     for dimension in kind.dimensions:

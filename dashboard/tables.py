@@ -76,16 +76,37 @@ class Comparison:
     previous: Cell
     change: str
     period: str
+    direction: str = ""  # "up", "down" or "" (no change, or nothing to compare)
+    tone: str = "neutral"  # "good", "bad" or "neutral": how the page colours the change
+
+    @property
+    def arrow(self) -> str:
+        return {
+            "up": "\N{BLACK UP-POINTING TRIANGLE}",
+            "down": "\N{BLACK DOWN-POINTING TRIANGLE}",
+        }.get(self.direction, "")
+
+
+def _moved(value, before, better: str) -> tuple[str, str]:
+    if value is None or before is None or abs(value - before) < 1e-9:
+        return "", "neutral"
+    direction = "up" if value > before else "down"
+    if not better:
+        return direction, "neutral"
+    return direction, "good" if (direction == "up") == (better == "higher") else "bad"
 
 
 def comparisons(
-    current: list[tuple[Any, str]], previous: list[Cell], period: str
+    current: list[tuple[Any, str, str]], previous: list[Cell], period: str
 ) -> list[Comparison]:
-    """``current`` as (value, kind) pairs, ``kind`` as in ``formatting.change_text``."""
-    return [
-        Comparison(before, change_text(value, before.value, kind), period)
-        for (value, kind), before in zip(current, previous, strict=True)
-    ]
+    """``current`` as (value, kind, better) triples: ``kind`` as in ``formatting.change_text``,
+    ``better`` "higher", "lower" or "" (a change that is neither good nor bad)."""
+    compared = []
+    for (value, kind, better), before in zip(current, previous, strict=True):
+        direction, tone = _moved(value, before.value, better)
+        change = change_text(value, before.value, kind)
+        compared.append(Comparison(before, change, period, direction, tone))
+    return compared
 
 
 class Links:

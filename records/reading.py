@@ -81,6 +81,7 @@ class Measure:
     of: str = ""
     unit: str = ""
     link: dict = declared(default_factory=dict, hash=False)
+    better: str = ""  # "higher" or "lower": how a change is coloured; "" neither
 
     def __post_init__(self):
         if not self.unit:

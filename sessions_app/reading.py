@@ -37,7 +37,9 @@ SESSIONS = RecordKind(
             condition=Q(handed_over=True),
             link={"handed_over": True},
         ),
-        Measure("handed_over_rate", "Handed to an agent", "rate", of="handed_over_count"),
+        Measure(
+            "handed_over_rate", "Handed to an agent", "rate", of="handed_over_count", better="lower"
+        ),
         Measure(
             "average_duration_seconds",
             "Average duration",
