@@ -11,6 +11,8 @@ from privacy.masking import can_view_contact_details
 from privacy.permissions import EXPORT_CSV
 from records.exports import CsvExport
 
+from .refused import refused_parameters
+
 
 class CsvExportAdminMixin:
     """CSV export of an admin list, for users with ``integrations.export_csv``.
@@ -48,8 +50,10 @@ class CsvExportAdminMixin:
             raise PermissionDenied
         try:
             changelist = self.get_changelist_instance(request)
-        except IncorrectLookupParameters as exc:
-            return HttpResponseBadRequest(f"Invalid filters: {exc}")
+        except IncorrectLookupParameters:
+            refused = refused_parameters(self, request) or {"filters": "not valid together."}
+            reasons = " ".join(f"“{name}”: {reason}" for name, reason in refused.items())
+            return HttpResponseBadRequest(f"Invalid filters: {reasons}", content_type="text/plain")
         return self._csv_response(request, changelist.queryset)
 
     def get_urls(self):

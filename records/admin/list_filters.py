@@ -34,7 +34,9 @@ def filterset_list_filter(filterset_class, title: str = "filter parameters"):
                     self.used_parameters[name] = values
             self.filterset = filterset_class(data=self.data, queryset=model._default_manager.all())
             if self.used_parameters and not self.filterset.is_valid():
-                raise IncorrectLookupParameters(self.filterset.errors.as_text())
+                raise IncorrectLookupParameters(
+                    " ".join(m for ms in self.filterset.errors.values() for m in ms)
+                )
 
         def expected_parameters(self):
             return list(filterset_class.base_filters)

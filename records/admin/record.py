@@ -90,7 +90,7 @@ class RecordAdmin(
             try:
                 self.get_changelist_instance(request)
             except IncorrectLookupParameters:
-                refused = refused_parameters(self, request) or {"filters": "not valid together"}
+                refused = refused_parameters(self, request) or {"filters": "not valid together."}
                 kept = request.GET.copy()
                 for name in refused:
                     kept.pop(name, None)
