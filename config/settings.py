@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "config.replica.ReplicaReadsMiddleware",  # marks read-only requests (with a replica)
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -89,6 +90,17 @@ DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 if _SQLITE:
     # Webhooks and the in-process tasks write at the same time; wait for the lock, don't fail.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("timeout", 20)
+# An optional read replica: the dashboard, the API, exports and admin lists read from it
+# (config.replica); writes, workers and anyone who just wrote use the primary.
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = {
+        **env.db("DATABASE_REPLICA_URL"),
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["config.replica.ReplicaRouter"]
+AIRUDDER_REPLICA_PIN_SECONDS = env.int("AIRUDDER_REPLICA_PIN_SECONDS", default=10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
