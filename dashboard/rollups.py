@@ -253,6 +253,7 @@ class Facts:
         self.filterset = filterset
         self.records = filterset.qs
         self.rolled = OutcomeDay.objects.none()
+        self.split = self._split_filter()
         runs = self._rolled_runs()
         if runs:
             span = Q()
@@ -272,16 +273,29 @@ class Facts:
                     rolled = rolled.filter(_values(column, cleaned[parameter]))
             self.rolled = rolled
 
-    def _rolled_runs(self) -> list[tuple[dt.date, dt.date]]:
-        cleaned = self.filterset.form.cleaned_data
-        date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
+    def _others(self) -> list[str]:
+        """The filters in force that the rollups do not carry as columns."""
         carried = (*PERIOD, WORKFLOW.filter_parameter, *self.kind.rolled_keys)
-        others = [
+        cleaned = self.filterset.form.cleaned_data
+        return [
             name
             for name, value in cleaned.items()
             if value not in (None, "", [], ()) and name not in carried
         ]
-        if others or (date_from and date_to and date_from > date_to):
+
+    def _split_filter(self) -> tuple[str, list[str]] | None:
+        """A filter on the values of one rolled split (``intention=E``): that split's rollup
+        rows of those values hold exactly the filtered records."""
+        others = self._others()
+        rolled = {d.filter_parameter: d.key for d in self.kind.rolled_dimensions}
+        if len(others) == 1 and others[0] in rolled:
+            return rolled[others[0]], self.filterset.form.cleaned_data[others[0]]
+        return None
+
+    def _rolled_runs(self) -> list[tuple[dt.date, dt.date]]:
+        cleaned = self.filterset.form.cleaned_data
+        date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
+        if (self._others() and not self.split) or (date_from and date_to and date_from > date_to):
             return []
         last = min(date_to, last_rollable_day()) if date_to else last_rollable_day()
         days = RolledDay.objects.filter(
@@ -292,15 +306,19 @@ class Facts:
         return _runs(days.values_list("day", flat=True))
 
     def servable(self, group_by: list[str]) -> bool:
-        """Whether the rollups split this way: by workflow, day and at most one rolled split."""
+        """Whether the rollups split this way: by workflow, day and at most one rolled split
+        (the filtered one, under a split filter)."""
         rolled = {d.key for d in self.kind.rolled_dimensions}
+        if self.split:
+            rolled = {self.split[0]}
         splits = [key for key in group_by if key not in (WORKFLOW.key, DAY)]
         return len(splits) <= 1 and set(splits) <= rolled
 
     def count(self, group_by: list[str]) -> list[dict]:
-        """As ``RecordKind.count`` over the filtered records: every measure per group."""
+        """As ``RecordKind.count`` over the filtered records: every measure per group (from
+        the records alone where the rollups do not split that way)."""
         if not self.servable(group_by):
-            raise ValueError(f"the rollups do not split by {group_by}")
+            return self.kind.count(self.filterset.qs, group_by)
         rows = {self.kind.row_key(r, group_by): r for r in self.kind.raw(self.records, group_by)}
         for row in self._rolled_raw(group_by):
             key = self.kind.row_key(row, group_by)
@@ -318,6 +336,10 @@ class Facts:
     def _rolled_raw(self, group_by: list[str]) -> list[dict]:
         splits = [key for key in group_by if key not in (WORKFLOW.key, DAY)]
         dimension = splits[0] if splits else self.kind.rolled_dimensions[0].key
+        rolled = self.rolled
+        if self.split:
+            dimension, values = self.split
+            rolled = rolled.filter(_values("value", values))
         columns = {}  # row name -> rollup column, in the order of ``group_by`` as the records
         for key in group_by:
             if key == WORKFLOW.key:
@@ -326,7 +348,7 @@ class Facts:
                 columns[key] = DAY if key == DAY else "value"
         sums = {"count": Sum("count", default=0)}
         sums.update({part: Sum(slot, default=0) for part, slot in _slots(self.kind).items()})
-        rows = self.rolled.filter(dimension=dimension).order_by()
+        rows = rolled.filter(dimension=dimension).order_by()
         if columns:
             rows = rows.values(*columns.values()).annotate(**sums)
         else:
@@ -347,7 +369,4 @@ class Facts:
 def grouped(kind: RecordKind, filterset, group_by: list[str]) -> list[dict]:
     """The kind's numbers per group, from the rollups where they split that way, else from the
     records."""
-    facts = Facts(kind, filterset)
-    if facts.servable(group_by):
-        return facts.count(group_by)
-    return kind.count(filterset.qs, group_by)
+    return Facts(kind, filterset).count(group_by)

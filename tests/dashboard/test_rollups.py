@@ -147,14 +147,15 @@ def test_writes_to_today_mark_nothing_and_others_only_after_commit(
 
 def test_other_filters_open_periods_and_other_time_zones_count_the_records(dataset):
     rollups.roll_pending()
-    by_intention = CallResultFilter(
-        data={**PERIOD, "intention": "E"}, queryset=CallResult.objects.all()
+    by_two_splits = CallResultFilter(
+        data={**PERIOD, "intention": "E", "hangup_type": "ByCallee"},
+        queryset=CallResult.objects.all(),
     )
-    assert by_intention.is_valid()
-    assert not rollups.Facts(CALLS_KIND, by_intention)._rolled_runs()
+    assert by_two_splits.is_valid()
+    assert not rollups.Facts(CALLS_KIND, by_two_splits)._rolled_runs()
     assert same(
-        counted_by_facts(CALLS_KIND, by_intention),
-        counted_from_records(CALLS_KIND, by_intention),
+        counted_by_facts(CALLS_KIND, by_two_splits),
+        counted_from_records(CALLS_KIND, by_two_splits),
     )
     open_period = filters(date_from="", date_to="")["calls"]
     assert rollups.Facts(CALLS_KIND, open_period)._rolled_runs()
@@ -215,3 +216,24 @@ def test_a_call_moved_to_another_day_marks_both_days(dataset, django_capture_on_
         counted_by_facts(CALLS_KIND, filterset),
         counted_from_records(CALLS_KIND, filterset),
     )
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"intention": "E"}, {"intention": ["E", "__blank__"], "workflow_id": W1}],
+)
+def test_a_filter_on_one_split_is_served_by_that_splits_rollups(dataset, params):
+    """``intention=E`` over a year: the intention rows of value E hold exactly those records,
+    so the totals, the days and the workflows come from the rollups; other splits from the
+    records (the rollups cannot say which hangup types the E calls had)."""
+    rollups.roll_pending()
+    data = QueryDict(mutable=True)
+    for name, value in {**PERIOD, **params}.items():
+        data.setlist(name, value if isinstance(value, list) else [value])
+    for kind in reading.all_kinds():
+        filterset = kind.filterset(data=data, queryset=kind.model.objects.all())
+        assert filterset.is_valid()
+        facts = rollups.Facts(kind, filterset)
+        assert facts._rolled_runs() and not facts.records.exists()
+        assert facts.servable(["workflow"]) and not facts.servable(["hangup_type"])
+        assert same(counted_by_facts(kind, filterset), counted_from_records(kind, filterset))
