@@ -55,6 +55,7 @@ CALLS = RecordKind(
     ),
     headline=("count", "answered_rate", "average_talk_seconds", "average_rounds"),
     by_workflow=("answered_rate", "average_talk_seconds"),
+    filters=("workflow_id", "robot_id", "intention"),
     rolled_keys={"robot_id": "robot_id"},
     expires=("call results", "last_pushed_at"),
     erase=call_results_erasure,

@@ -107,6 +107,7 @@ def _chips(data, workflows) -> list[dict]:
     """The filters in force as words people know (a workflow by its name), each removable."""
     names = {workflow.workflow_id: workflow.name or workflow.workflow_id for workflow in workflows}
     labels = {"workflow_id": "Workflow", "robot_id": "Robot", "channel": "Channel"}
+    labels.update({name: label for name, label, _ in _split_filters()})
     chips = []
     for name, label in labels.items():
         for value in data.getlist(name):
@@ -129,6 +130,17 @@ def _values(parameter: str) -> list[str]:
         if parameter in kind.filters:
             values |= set(distinct_values(kind.model, parameter))
     return sorted(value for value in values if value)
+
+
+def _split_filters() -> list[tuple[str, str, list[str]]]:
+    """The declared splits the dashboard also filters by (intention): name, label, values."""
+    shown = {}
+    for kind in reading.all_kinds():
+        for dimension in kind.dimensions:
+            name = dimension.filter_parameter
+            if name in kind.filters and name not in ("workflow_id", "robot_id", "channel"):
+                shown.setdefault(name, dimension.label)
+    return [(name, label, _values(name)) for name, label in shown.items()]
 
 
 def _choices():
@@ -160,6 +172,10 @@ def dashboard(request):
         "presets": _presets(data),
         "custom_period": not any(preset["current"] for preset in _presets(data)),
         "chips": _chips(data, choices["workflows"]),
+        "splits": [
+            (name, label, [(value, value in data.getlist(name)) for value in values])
+            for name, label, values in _split_filters()
+        ],
         "previous_period": sections[0].comparison[0].period
         if sections and sections[0].comparison
         else "",

@@ -51,7 +51,7 @@ SESSIONS = RecordKind(
     ),
     headline=("count", "handed_over_rate", "average_duration_seconds"),
     by_workflow=("handed_over_rate",),
-    filters=("workflow_id", "robot_id", "channel"),
+    filters=("workflow_id", "robot_id", "channel", "intention"),
     rolled_keys={"robot_id": "robot_id", "channel": "channel"},
     expires=("chat sessions", "notified_at"),
     erase=chat_sessions_erasure,

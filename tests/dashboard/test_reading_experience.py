@@ -3,6 +3,8 @@ says so instead of tables of zeros, and no date makes it fail."""
 
 import pytest
 
+from calls_app.filters import CallResultFilter
+from calls_app.models import CallResult
 from dashboard.tables import Cell, comparisons
 from tests import outcomes_dataset
 
@@ -51,3 +53,17 @@ def test_a_date_with_nothing_before_it_is_a_400_naming_date_from(client, db, man
     response = client.get("/dashboard/", {"date_from": date_from})
     assert response.status_code == 400
     assert "date_from" in response.context["errors"]
+
+
+def test_the_dashboard_filters_by_intention(client, dataset, manager):
+    client.force_login(manager)
+    response = client.get("/dashboard/", {**WEEK, "intention": "E"})
+    assert response.status_code == 200
+    calls = next(s for s in response.context["sections"] if s.key == "calls")
+    listed = CallResultFilter(data={**WEEK, "intention": "E"}, queryset=CallResult.objects.all())
+    assert calls.total == listed.qs.count() > 0
+    assert calls.total < CallResultFilter(data=WEEK, queryset=CallResult.objects.all()).qs.count()
+    assert "intention=E" in calls.numbers[0].url
+    page = response.content.decode()
+    assert '<option value="E" selected>E</option>' in page
+    assert "Intention: E" in page  # the chip that removes it
