@@ -25,6 +25,7 @@ urlpatterns = [
     path("readyz", readyz, name="readyz"),
     path("metrics", metrics, name="metrics"),
     path("admin/customers/", include("customers.urls")),
+    path("account/settings/", include("staff.urls")),
     # Where customer history lived before it had an app of its own: bookmarks keep working.
     path(
         "admin/calls_app/callresult/history/",

@@ -2,10 +2,13 @@
 
 import json
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 
 from dashboard.roles import STAFF_ROLES, staff_user_create
+from staff.models import validate_zone
+from staff.services import staff_time_zone_set
 
 
 class Command(BaseCommand):
@@ -22,21 +25,39 @@ class Command(BaseCommand):
             action="store_true",
             help="Also let the user see customers' numbers and names unmasked.",
         )
+        parser.add_argument(
+            "--timezone",
+            default="",
+            help="The IANA time zone the user reads times in (default: the site's).",
+        )
         parser.add_argument("--json", action="store_true", help="Print one JSON object.")
 
     def handle(self, *args, **options):
         try:
-            user, password = staff_user_create(
-                username=options["username"],
-                role=options["role"],
-                contact_details=options["contact_details"],
-            )
+            validate_zone(options["timezone"])
+        except ValidationError as exc:
+            raise CommandError(f"--timezone: {exc.messages[0]}") from exc
+        try:
+            with transaction.atomic():
+                user, password = staff_user_create(
+                    username=options["username"],
+                    role=options["role"],
+                    contact_details=options["contact_details"],
+                )
+                staff_time_zone_set(user=user, time_zone=options["timezone"])
         except IntegrityError as exc:
             raise CommandError(f"A user {options['username']!r} exists already.") from exc
         groups = sorted(user.groups.values_list("name", flat=True))
         if options["json"]:
             self.stdout.write(
-                json.dumps({"username": user.username, "password": password, "groups": groups})
+                json.dumps(
+                    {
+                        "username": user.username,
+                        "password": password,
+                        "groups": groups,
+                        "timezone": options["timezone"] or None,
+                    }
+                )
             )
             return
         self.stdout.write(

@@ -1,0 +1,35 @@
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+
+def validate_zone(value: str) -> None:
+    if not value:
+        return
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValidationError(f"{value!r} is not an IANA time zone (e.g. Asia/Jakarta).") from exc
+
+
+class StaffSettings(models.Model):
+    """One user's settings; a user without a row, or an empty zone, reads the site's zone."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_settings"
+    )
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        validators=[validate_zone],
+        help_text="Times on every page, list, export and API answer are shown in this zone; "
+        "empty: the site's (DJANGO_TIME_ZONE).",
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "staff settings"
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.time_zone or 'site time zone'}"
