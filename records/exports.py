@@ -66,17 +66,23 @@ class Column:
 
 
 def csv_lines(rows: Iterable, columns: Sequence[Column], *, reveal: bool) -> Iterator[str]:
-    """The header line, then one line per row; personal columns masked unless ``reveal``."""
+    """The header line, then one line per row; personal columns masked unless ``reveal``.
+    Times are in the zone of the request that asked (the lines are written after it ends)."""
+    return _lines(rows, columns, reveal, timezone.get_current_timezone())
+
+
+def _lines(rows, columns, reveal: bool, zone) -> Iterator[str]:
     writer = csv.writer(Echo())
-    yield BOM + writer.writerow([column.header for column in columns])
-    for row in rows:
-        values = []
-        for column in columns:
-            value = column.value(row)
-            if column.mask is not None and not reveal:
-                value = column.mask(value)
-            values.append(cell(value))
-        yield writer.writerow(values)
+    with timezone.override(zone):
+        yield BOM + writer.writerow([column.header for column in columns])
+        for row in rows:
+            values = []
+            for column in columns:
+                value = column.value(row)
+                if column.mask is not None and not reveal:
+                    value = column.mask(value)
+                values.append(cell(value))
+            yield writer.writerow(values)
 
 
 def csv_response(lines: Iterable[str], *, filename: str) -> StreamingHttpResponse:

@@ -87,3 +87,10 @@ def test_create_staff_user_takes_a_time_zone():
     with pytest.raises(CommandError, match="--timezone"):
         call_command("create_staff_user", "budi", "--role", "Support", "--timezone", "Mars/X")
     assert not get_user_model().objects.filter(username="budi").exists()
+
+
+def test_csv_exports_write_times_in_the_users_zone(admin_client, admin_user, call):
+    staff_time_zone_set(user=admin_user, time_zone="Asia/Jakarta")
+    response = admin_client.get(reverse("admin:calls_app_callresult_export_csv"))
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert "+07:00" in text
