@@ -97,6 +97,7 @@ class CallResultAdmin(RecordAdmin):
     readonly_fields = ["started", "ended", "duration"]
     contact_phone_fields = ("callee_number", "contact_number")
     contact_name_fields = ("callee_name",)
+    customer_name_lookups = ("callee_name",)
     csv_export = CALL_RESULTS_CSV
 
     class Media:
@@ -140,7 +141,7 @@ class CallResultAdmin(RecordAdmin):
             )
             context.update(
                 self.search_hits_context(
-                    request, obj.transcript.all(), ("robot_text", "customer_text")
+                    request, obj.transcript.all(), ("robot_text", "customer_text"), record=obj
                 )
             )
         return super().render_change_form(request, context, add, change, form_url, obj)

@@ -167,6 +167,22 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
     sort_fields: tuple[str, str] = ()
     detail_prefetch: tuple = ()
 
+    # Query parameters besides the FilterSet's: the cursor, the page size, DRF's format.
+    list_parameters = ("cursor", "page_size", "format")
+
+    def initial(self, request, *args, **kwargs):
+        """A parameter the list does not read (``callee_number__startswith``, ``ordering``) is
+        a 400 that names it: ignoring it would answer every record, as if it had matched."""
+        super().initial(request, *args, **kwargs)
+        if self.action != "list":
+            return
+        known = {*self.filterset_class.base_filters, *self.list_parameters}
+        unknown = sorted(name for name in request.query_params if name not in known)
+        if unknown:
+            raise ValidationError(
+                {name: ["Not a parameter of this list; see the API's schema."] for name in unknown}
+            )
+
     def get_queryset(self):
         model = self.filterset_class._meta.model
         records = model.objects.select_related("workflow").annotate(

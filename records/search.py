@@ -42,9 +42,14 @@ def bound_search_term(term: str) -> tuple[str, bool]:
     return cut, cut != term.strip()
 
 
-def search_words(term: str) -> list[str]:
-    """The words of a term that text search looks for, lower-cased, each once."""
-    return list(dict.fromkeys(word.casefold() for word in _WORD.findall(term or "")))
+def search_words(term: str, *, masked: bool = False) -> list[str]:
+    """The words of a term that text search looks for, lower-cased, each once.
+
+    ``masked`` (a user who sees customer details masked): no word with a digit, since the
+    numbers said in the texts are masked to them, and a word would find a part of one.
+    """
+    words = dict.fromkeys(word.casefold() for word in _WORD.findall(term or ""))
+    return [word for word in words if not (masked and any(c.isdigit() for c in word))]
 
 
 def search_vector(*fields: str) -> SearchVector:
@@ -52,26 +57,35 @@ def search_vector(*fields: str) -> SearchVector:
     return SearchVector(*fields, config=SEARCH_CONFIG)
 
 
-def text_match(fields: Sequence[str], term: str, *, vendor: str | None = None) -> Q | None:
+def text_match(
+    fields: Sequence[str], term: str, *, vendor: str | None = None, masked: bool = False
+) -> Q | None:
     """A filter on a text model: rows whose ``fields`` together contain every word of ``term``.
 
-    ``None`` when the term has no word (nothing to look for).
+    ``None`` when the term has no word (nothing to look for). ``masked``: whole words only
+    (full-text search already matches whole words), none with a digit (``search_words``).
     """
-    words = search_words(term)
+    words = search_words(term, masked=masked)
     if not words:
         return None
     if (vendor or connection.vendor) == "postgresql":
         query = SearchQuery(" ".join(words), config=SEARCH_CONFIG, search_type="plain")
         return Q(search_vector_match=query)
+
+    def contains(field, word):
+        if masked:
+            return Q(**{f"{field}__iregex": rf"\b{re.escape(word)}\b"})
+        return Q(**{f"{field}__icontains": word})
+
     return reduce(
         lambda left, right: left & right,
-        (reduce(or_, (Q(**{f"{field}__icontains": word}) for field in fields)) for word in words),
+        (reduce(or_, (contains(field, word) for field in fields)) for word in words),
     )
 
 
-def text_filter(queryset, fields: Sequence[str], term: str):
+def text_filter(queryset, fields: Sequence[str], term: str, *, masked: bool = False):
     """``queryset`` (of a text model) filtered by ``text_match``, or ``None`` without words."""
-    match = text_match(fields, term)
+    match = text_match(fields, term, masked=masked)
     if match is None:
         return None
     if connection.vendor == "postgresql":
@@ -79,15 +93,16 @@ def text_filter(queryset, fields: Sequence[str], term: str):
     return queryset.filter(match)
 
 
-def text_hits(texts: Iterable[tuple[object, str]], term: str) -> list:
-    """The keys of the ``(key, text)`` pairs whose text contains every word of ``term``."""
-    words = search_words(term)
+def text_hits(texts: Iterable[tuple[object, str]], term: str, *, masked: bool = False) -> list:
+    """The keys of the ``(key, text)`` pairs whose text contains every word of ``term``
+    (``masked``: as ``text_match`` finds them for such a user, whole words without digits)."""
+    words = search_words(term, masked=masked)
     if not words:
         return []
     hits = []
     for key, text in texts:
         found = set(search_words(text))
-        if all(word in found or any(word in w for w in found) for word in words):
+        if all(word in found or (not masked and any(word in w for w in found)) for word in words):
             hits.append(key)
     return hits
 

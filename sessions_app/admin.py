@@ -89,6 +89,8 @@ class ChatSessionAdmin(RecordAdmin):
     ]
     readonly_fields = ["duration", "end_reason_display"]
     contact_phone_fields = ("callee",)
+    customer_name_lookups = ("variables__name",)
+    masked_texts = {"content_type": "contacts"}
     csv_export = CHAT_SESSIONS_CSV
 
     class Media:
@@ -118,7 +120,9 @@ class ChatSessionAdmin(RecordAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
             context.update(self.conversation_context(request, obj))
-            context.update(self.search_hits_context(request, obj.messages.all(), ("text",)))
+            context.update(
+                self.search_hits_context(request, obj.messages.all(), ("text",), record=obj)
+            )
             # Every call and chat session of the same customer; the page reads the number from
             # the session, so it is never written into the URL.
             if obj.callee:

@@ -48,6 +48,10 @@ class CsvExportAdminMixin:
     def export_csv_view(self, request):
         if not self.has_export_permission(request):
             raise PermissionDenied
+        refused = self.refused_lookups(request) if hasattr(self, "refused_lookups") else {}
+        if refused:
+            reasons = " ".join(f"“{name}” is not accepted: {why}" for name, why in refused.items())
+            return HttpResponseBadRequest(f"Invalid filters: {reasons}", content_type="text/plain")
         try:
             changelist = self.get_changelist_instance(request)
         except IncorrectLookupParameters:

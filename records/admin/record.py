@@ -10,6 +10,7 @@ from records.pagination import EstimatedCountPaginator
 from .dates import LightDateHierarchyMixin
 from .export import CsvExportAdminMixin
 from .list_filters import workflow_list_filter
+from .lookups import ContactLookupsAdminMixin
 from .refused import refused_parameters
 from .search import PhoneSearchAdminMixin
 from .times import TimesAdminMixin
@@ -20,6 +21,7 @@ class RecordAdmin(
     AuditedChangeViewMixin,
     TimesAdminMixin,
     ContactDetailsAdminMixin,
+    ContactLookupsAdminMixin,
     CsvExportAdminMixin,
     PhoneSearchAdminMixin,
     admin.ModelAdmin,
@@ -85,7 +87,11 @@ class RecordAdmin(
 
     def changelist_view(self, request, extra_context=None):
         """A filter value the list cannot apply (``?answered__exact=maybe``) shows no records
-        and says which parameter and why, where Django would show every record (``?e=1``)."""
+        and says which parameter and why, where Django would show every record (``?e=1``). A
+        lookup the user may not filter by (``records.admin.lookups``) is a 400 that names it."""
+        refused = self.refused_lookups(request)
+        if refused:
+            return self.refused_lookups_response(request, refused)
         if request.method == "GET" and not getattr(request, "_refused_filters", None):
             try:
                 self.get_changelist_instance(request)

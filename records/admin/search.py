@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 
+from privacy.masking import can_view_contact_details
 from records.models import Workflow
 from records.phones import is_phone_term, phone_match
 from records.search import (
@@ -24,14 +25,20 @@ class PhoneSearchAdminMixin:
       ``MAX_SEARCH_WORDS`` words (a message says so), so no paste makes the query fail.
     - ``+62 812-3456``, ``0812-3456`` (read in ``AIRUDDER_DEFAULT_PHONE_REGION``) and
       ``628123456`` find the model's ``PHONE_KEY_FIELDS`` and any number containing them, so
-      staff can paste a number as they got it; masked staff can search by the number they were
-      told.
+      staff can paste a number as they got it. To staff who see customer details masked, only
+      the whole number (its key, exactly), no masked search field (``contact_name_fields``),
+      and only whole words without digits in the text: no search finds part of what they see
+      masked.
     - ``text_search = (accessor, fields)`` (e.g. ``("messages", ("text",))``) also finds the
       records one of whose related rows contains every word (``records.search``); the
       list's links then open the record at the first match (``?q=…#search-hit``).
     """
 
     text_search: tuple[str, tuple[str, ...]] | None = None
+    # Where the customer's name is kept (``callee_name``, ``variables__name``).
+    customer_name_lookups: tuple[str, ...] = ()
+    # Rows of ``text_search``'s model shown masked whole (``{"content_type": "contacts"}``).
+    masked_texts: dict = {}
     workflow_search = False  # also find the records of the workflows whose name has the term
 
     def get_search_results(self, request, queryset, search_term):
@@ -46,8 +53,12 @@ class PhoneSearchAdminMixin:
         if not term:
             return queryset, False
         records = self.model._default_manager.all()
+        reveal = can_view_contact_details(request.user)
         # No duplicates either way: the list is filtered by a set of keys.
-        matches, _ = super().get_search_results(request, records, term)
+        if self.get_search_fields(request):
+            matches, _ = super().get_search_results(request, records, term)
+        else:
+            matches = records.none()
         branches = [matches]
         if self.workflow_search:
             workflows = _workflows_named(term)
@@ -55,25 +66,70 @@ class PhoneSearchAdminMixin:
                 branches.append(records.filter(workflow_id__in=workflows))
         if is_phone_term(term):  # a number is found by its key, not in what was said
             branches.append(
-                records.filter(phone_match(term, self.model.PHONE_KEY_FIELDS, partial=True))
+                records.filter(phone_match(term, self.model.PHONE_KEY_FIELDS, partial=reveal))
             )
         elif self.text_search:
             accessor, fields = self.text_search
             relation = self.model._meta.get_field(accessor)
-            texts = text_filter(relation.related_model._default_manager.all(), fields, term)
+            rows = relation.related_model._default_manager.all()
+            if not reveal and self.masked_texts:
+                rows = rows.exclude(**self.masked_texts)
+            texts = text_filter(rows, fields, term, masked=not reveal)
             if texts is not None:
-                branches.append(records.filter(pk__in=texts.values(relation.field.attname)))
+                found = records.filter(pk__in=texts.values(relation.field.attname))
+                branches.append(found if reveal else self._not_named(found, term))
         return queryset.filter(pk__in=_union_of_keys(branches)), False
 
-    def search_hits_context(self, request, rows, fields: tuple[str, ...]) -> dict:
+    def get_search_fields(self, request):
+        """Without the contact-details permission, no field shown masked is searched."""
+        fields = super().get_search_fields(request)
+        if can_view_contact_details(request.user):
+            return fields
+        masked = {
+            *getattr(self, "contact_phone_fields", ()),
+            *getattr(self, "contact_name_fields", ()),
+        }
+        return [f for f in fields if f.lstrip("^=@").split("__")[0] not in masked]
+
+    def _customer_names(self, record) -> list[str]:
+        """The customer's name as ``record`` holds it, at each of ``customer_name_lookups``."""
+        names = []
+        for lookup in self.customer_name_lookups if record is not None else ():
+            value = record
+            for part in lookup.split("__"):
+                value = value.get(part) if isinstance(value, dict) else getattr(value, part, None)
+            if isinstance(value, str) and value:
+                names.append(value)
+        return names
+
+    def _masked_text(self, row) -> bool:
+        return bool(self.masked_texts) and all(
+            getattr(row, name, None) == value for name, value in self.masked_texts.items()
+        )
+
+    def _not_named(self, found, term: str):
+        """Text hits without the records whose customer's name holds a word of the term: a
+        name said in a transcript is masked, and a hit on it would tell the name."""
+        for lookup in self.customer_name_lookups:
+            for word in search_words(term, masked=True):
+                found = found.exclude(**{f"{lookup}__icontains": word})
+        return found
+
+    def search_hits_context(self, request, rows, fields: tuple[str, ...], record=None) -> dict:
         """For a record's page opened from a search: the positions of its ``rows`` (messages,
         turns) that contain every word, to mark them (``search_hits``) and open the page at the
-        first (``first_search_hit``, the ``#search-hit`` anchor)."""
+        first (``first_search_hit``, the ``#search-hit`` anchor). Masked users: as the list
+        finds them, never on a word of the customer's name or a masked text."""
         term = request_search_term(request)
-        if not search_words(term):
+        masked = not can_view_contact_details(request.user)
+        if masked:
+            named = set(search_words(" ".join(self._customer_names(record))))
+            term = " ".join(w for w in search_words(term, masked=True) if w not in named)
+            rows = [row for row in rows if not self._masked_text(row)]
+        if not search_words(term, masked=masked):
             return {}
         texts = [(row.position, " ".join(getattr(row, f) or "" for f in fields)) for row in rows]
-        hits = text_hits(texts, term)
+        hits = text_hits(texts, term, masked=masked)
         return {
             "search_term": term,
             "search_hits": hits,

@@ -200,6 +200,8 @@ class TestList:
     def test_search_by_call_id_callee_or_workflow_name(
         self, staff_client, sessions, term, expected
     ):
+        if term == "6281100000" and not staff_client.reveal:
+            expected = set()  # part of a number shown masked finds nothing (issue 18)
         assert listed(staff_client.get(LIST_URL, {"q": term})) == expected
 
     def test_no_add_button(self, admin_client, sessions):
