@@ -97,7 +97,8 @@ class CallResultAdmin(RecordAdmin):
     readonly_fields = ["started", "ended", "duration"]
     contact_phone_fields = ("callee_number", "contact_number")
     contact_name_fields = ("callee_name",)
-    customer_name_lookups = ("callee_name",)
+    customer_name_lookups = ("callee_name", "contact")
+    contact_text_fields = ("intention_description", "asr_ptp")
     csv_export = CALL_RESULTS_CSV
 
     class Media:

@@ -5,12 +5,13 @@ Customer details (numbers, the name) are masked here for staff who may not see t
 (``privacy.masking``); everything else is shown as AI Rudder sent it.
 """
 
+import copy
 import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from privacy.masking import mask_name, mask_phone
+from privacy.masking import customer_names, mask_free_text, mask_phone
 from records.display import time_text
 
 from .models import CallResult, NodePush, Redial
@@ -36,7 +37,6 @@ CONTACT_LABELS = {
     "total_owing_amount": "Total owing",
     "currency_unit": "Currency",
 }
-_CONTACT_MASKS = {"callee_number": mask_phone, "callee_name": mask_name}
 
 
 def text(value: Any) -> str:
@@ -96,24 +96,30 @@ def _contact_order(key: str) -> tuple[int, str]:
     return (order.index(key), "") if key in order else (len(order), key)
 
 
+def call_names(call: CallResult) -> tuple[str, ...]:
+    """The words of the customer's name, as the call and its uploaded contact give it."""
+    return customer_names(call.callee_name, call.contact or {})
+
+
 def contact_fields(call: CallResult, *, reveal: bool) -> list[ContactField]:
     """Every field of the contact as uploaded, undocumented ones included.
 
     AI Rudder's fields come in its documented order, then the others by name (the JSON column does
-    not keep the upload's order on PostgreSQL).
+    not keep the upload's order on PostgreSQL). Unless ``reveal``, customer details are masked
+    in every field (``privacy.masking.mask_free_text``).
     """
+    contact = call.contact or {}
+    if not reveal:
+        contact = mask_free_text(contact, call_names(call))
     fields = []
-    for key, value in sorted((call.contact or {}).items(), key=lambda p: _contact_order(p[0])):
+    for key, value in sorted(contact.items(), key=lambda p: _contact_order(p[0])):
         label = CONTACT_LABELS.get(key, key)
         if isinstance(value, dict):
             fields.append(ContactField(key, label, pairs=key_values(value)))
         elif isinstance(value, list) and (table := _table(value)):
             fields.append(ContactField(key, label, table=table))
         else:
-            shown = text(value)
-            if not reveal and key in _CONTACT_MASKS:
-                shown = _CONTACT_MASKS[key](shown)
-            fields.append(ContactField(key, label, value=shown))
+            fields.append(ContactField(key, label, value=text(value)))
     return fields
 
 
@@ -141,11 +147,39 @@ class NodePushRow:
     custom_attribute: list[tuple[str, str]]
 
 
-def node_push_rows(call: CallResult) -> list[NodePushRow]:
+def node_push_rows(call: CallResult, *, reveal: bool = False) -> list[NodePushRow]:
+    shown = _shown(call, reveal)
     return [
-        NodePushRow(push=push, custom_attribute=key_values(push.custom_attribute))
+        NodePushRow(push=push, custom_attribute=key_values(shown(push.custom_attribute)))
         for push in call.node_pushes.all()
     ]
+
+
+def _shown(call: CallResult, reveal: bool):
+    """What a value is shown as: itself, or with the customer's details masked."""
+    if reveal:
+        return lambda value: value
+    names = call_names(call)
+    return lambda value: mask_free_text(value, names)
+
+
+# The texts of a turn and of an answer: what was said, or answered, in the customer's words.
+TURN_TEXTS = ("robot_text", "customer_text")
+ANSWER_TEXTS = (
+    "question_content", "answer", "answer_text", "answer_text_slot", "var",
+    "verification_results",
+)  # fmt: skip
+
+
+def _masked_rows(rows, names: tuple[str, ...], shown) -> list:
+    """Copies of ``rows`` (never saved) with their ``names`` texts as ``shown``."""
+    masked = []
+    for row in rows:
+        row = copy.copy(row)
+        for name in names:
+            setattr(row, name, shown(getattr(row, name)))
+        masked.append(row)
+    return masked
 
 
 def _local_text(call: CallResult, value: datetime | None) -> str:
@@ -160,16 +194,22 @@ def local_time_text(call: CallResult, value: datetime | None) -> str:
 
 
 def call_page(call: CallResult, *, reveal: bool) -> dict:
-    """The sections of a call's page, below its summary, in the order support staff read them."""
+    """The sections of a call's page, below its summary, in the order support staff read them;
+    unless ``reveal``, numbers and the customer's name masked in every text."""
+    shown = _shown(call, reveal)
+    turns, answers = list(call.transcript.all()), list(call.answers.all())
+    if not reveal:
+        turns = _masked_rows(turns, TURN_TEXTS, shown)
+        answers = _masked_rows(answers, ANSWER_TEXTS, shown)
     return {
         "bot_name": BOT,
-        "turns": list(call.transcript.all()),
-        "answers": list(call.answers.all()),
+        "turns": turns,
+        "answers": answers,
         "redial_rows": redial_rows(call, reveal=reveal),
         "data_tables": [
-            {"title": "Event labels", "rows": key_values(call.multi_label)},
-            {"title": "Slots", "rows": key_values(call.ner_slots)},
+            {"title": "Event labels", "rows": key_values(shown(call.multi_label))},
+            {"title": "Slots", "rows": key_values(shown(call.ner_slots))},
         ],
         "contact_fields": contact_fields(call, reveal=reveal),
-        "node_push_rows": node_push_rows(call),
+        "node_push_rows": node_push_rows(call, reveal=reveal),
     }

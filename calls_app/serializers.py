@@ -11,6 +11,8 @@ from .models import CallAnswer, CallResult, NodePush, Redial, TranscriptTurn
 class CallResultSerializer(RecordSerializer):
     phone_fields = ("callee_number", "contact_number")
     name_fields = ("callee_name",)
+    name_lookups = ("callee_name", "contact")
+    text_fields = ("intention_description",)
     url = record_url("call-detail")
 
     class Meta:
@@ -62,6 +64,13 @@ class CallResultDetailSerializer(CallResultSerializer):
     answers = CallAnswerSerializer(many=True, read_only=True)
     redials = RedialSerializer(many=True, read_only=True)
     node_pushes = NodePushSerializer(many=True, read_only=True)
+
+    # What was said, typed or uploaded: numbers and the customer's name masked in it.
+    text_fields = (
+        "intention_description", "extra_a", "extra_b", "extra_c", "extra", "extend", "comments",
+        "platform_name", "multi_label", "ner_slots", "asr_ptp", "transcript", "answers",
+        "node_pushes",
+    )  # fmt: skip
 
     class Meta(CallResultSerializer.Meta):
         fields = [

@@ -1,7 +1,13 @@
 """Admin pieces of privacy: customer details masked by permission, record pages audited."""
 
 from privacy.audit import audit_record_view
-from privacy.masking import can_view_contact_details, mask_name, mask_phone
+from privacy.masking import (
+    can_view_contact_details,
+    mask_free_text,
+    mask_name,
+    mask_phone,
+    record_customer_names,
+)
 
 
 def _masked_display(model, name: str, mask):
@@ -14,17 +20,33 @@ def _masked_display(model, name: str, mask):
     return display  # never sorted: the order of masked values would tell them
 
 
+def _masked_text_display(model_admin, name: str):
+    field = model_admin.model._meta.get_field(name)
+
+    def display(obj):
+        lookups = getattr(model_admin, "customer_name_lookups", ())
+        return mask_free_text(getattr(obj, name), record_customer_names(obj, lookups))
+
+    display.short_description = field.verbose_name
+    return display
+
+
 class ContactDetailsAdminMixin:
     """Shows ``contact_phone_fields`` and ``contact_name_fields`` masked to users without
-    ``integrations.view_contact_details``, in ``list_display`` and in the change page's fields.
+    ``integrations.view_contact_details``, in ``list_display`` and in the change page's fields;
+    ``contact_text_fields`` (free text) with the numbers and customer's name in them masked.
     """
 
     contact_phone_fields: tuple[str, ...] = ()
     contact_name_fields: tuple[str, ...] = ()
+    contact_text_fields: tuple[str, ...] = ()
 
     def __init__(self, model, admin_site):
         super().__init__(model, admin_site)
         self._masked_names = {}
+        for name in self.contact_text_fields:
+            setattr(self, f"masked_{name}", _masked_text_display(self, name))
+            self._masked_names[name] = f"masked_{name}"
         for fields, mask in (
             (self.contact_phone_fields, mask_phone),
             (self.contact_name_fields, mask_name),

@@ -7,16 +7,19 @@ users who only ever see it masked.
 
 What counts as a customer detail: the number dialled or chatted with (``CallResult.callee_number``,
 ``contact_number``, ``Redial.callee_number``, ``ChatSession.callee``), the contact's name
-(``CallResult.callee_name``) and contacts a customer shares in a chat (names and numbers inside a
-``contacts`` message). Not masked: caller numbers and channel ids (the business's own lines),
-and free-form data configured per workflow (variables, slots, ``extra``), whose keys say nothing
-reliable about what they hold.
+(``CallResult.callee_name``, a chat's name variable), contacts a customer shares in a chat, and
+any phone number or word of the customer's name inside free text (messages, transcripts,
+variables, slots, custom attributes, answers): ``mask_free_text``, used by every surface. Not
+masked: caller numbers and channel ids (the business's own lines).
 """
 
 import copy
 import re
+from collections.abc import Iterable
 from typing import Any
 
+import phonenumbers
+from django.conf import settings
 from rest_framework import serializers
 
 PERMISSION = "integrations.view_contact_details"
@@ -88,40 +91,108 @@ def mask_chat_content(content: Any) -> Any:
 # nested (``callee`` is the number in a chat notification, the contact object in a call push).
 PAYLOAD_PHONE_KEYS = frozenset({"callee", "callee_number", "contact_number", *_PHONE_KEYS})
 PAYLOAD_NAME_KEYS = frozenset({"callee_name"})
-# In a body that is not JSON, anything that reads as a phone number: 6 digits or more, spaced.
-_PHONE_LIKE = re.compile(r"\+?\d(?:[\s\-().]?\d){5,}")
+# The business's own lines and ids, kept in free text as in the columns.
+BUSINESS_KEYS = frozenset({"caller_number", "channel_id"})
+# Where a chat's variables (or a contact upload) carry the customer's name.
+NAME_VARIABLES = frozenset(
+    {"name", "callee_name", "customer_name", "contact_name", "full_name", "nama", "nama_lengkap"}
+)
 
 
-def mask_payload(data: Any) -> Any:
-    """A copy of a webhook payload with customers' numbers and names masked, at any depth.
+def customer_names(*values: Any) -> tuple[str, ...]:
+    """The words of the customer's name in ``values`` (names, or mappings whose
+    ``NAME_VARIABLES`` hold one), to mask wherever free text says them."""
+    words = []
+    for value in values:
+        if isinstance(value, dict):
+            value = " ".join(str(v) for k, v in value.items() if k in NAME_VARIABLES and v)
+        if isinstance(value, str):
+            words.extend(w for w in re.findall(r"[^\W\d_]+", value) if len(w) >= 2)
+    return tuple(dict.fromkeys(words))
 
-    Masks ``PAYLOAD_PHONE_KEYS`` (the callee, the dialled and uploaded numbers, redials' callee
-    numbers, numbers in shared contacts), ``PAYLOAD_NAME_KEYS`` and shared contacts' names;
-    keeps caller numbers and channel ids, and free-form data as every other surface does.
+
+def record_customer_names(record: Any, lookups: Iterable[str]) -> tuple[str, ...]:
+    """``customer_names`` of ``record`` at each lookup (``callee_name``, ``variables__name``,
+    or ``variables`` for every name variable)."""
+    values = []
+    for lookup in lookups if record is not None else ():
+        value = record
+        for part in lookup.split("__"):
+            value = value.get(part) if isinstance(value, dict) else getattr(value, part, None)
+        values.append(value)
+    return customer_names(*values)
+
+
+def _phone_region() -> str:
+    return (getattr(settings, "AIRUDDER_DEFAULT_PHONE_REGION", "") or "ID").upper()
+
+
+def mask_text(text: str, names: Iterable[str] = ()) -> str:
+    """``text`` with each phone number in it (libphonenumber's matcher, 8 digits or more, so
+    that amounts stay) and each word of ``names`` (whole, any case) masked."""
+    if not text:
+        return text
+    spans = []
+    for match in phonenumbers.PhoneNumberMatcher(text, _phone_region()):
+        if sum(c.isdigit() for c in match.raw_string) >= 8:
+            spans.append((match.start, match.end, mask_phone(match.raw_string)))
+    for start, end, masked in reversed(spans):
+        text = text[:start] + masked + text[end:]
+    words = sorted({w for w in names if w}, key=len, reverse=True)
+    if words:
+        pattern = re.compile(r"(?<!\w)(" + "|".join(map(re.escape, words)) + r")(?!\w)", re.I)
+        text = pattern.sub(lambda m: mask_name(m.group()), text)
+    return text
+
+
+def mask_free_text(value: Any, names: Iterable[str] = ()) -> Any:
+    """A copy of ``value`` (text, or JSON at any depth) with every customer detail masked.
+
+    The one rule of every surface (pages, API, CSV, raw bodies): the keys of customer numbers
+    and names, shared contacts, and phone numbers and ``names`` inside any text.
     """
-    if isinstance(data, list):
-        return [mask_payload(item) for item in data]
-    if not isinstance(data, dict):
-        return data
-    data = mask_chat_content(data)  # a message's or a reply's content: its contacts
+    names = tuple(names)
+    if isinstance(value, str):
+        return mask_text(value, names)
+    if isinstance(value, list):
+        return [mask_free_text(item, names) for item in value]
+    if not isinstance(value, dict):
+        return value
+    value = mask_chat_content(value)  # a message's or a reply's content: its contacts
     masked = {}
-    for key, value in data.items():
-        if (
-            key in PAYLOAD_PHONE_KEYS
-            and isinstance(value, str | int)
-            and not isinstance(value, bool)
-        ):
-            masked[key] = mask_phone(value)
-        elif key in PAYLOAD_NAME_KEYS and isinstance(value, str):
-            masked[key] = mask_name(value)
+    for key, item in value.items():
+        if key in PAYLOAD_PHONE_KEYS and isinstance(item, str | int) and not isinstance(item, bool):
+            masked[key] = mask_phone(item)
+        elif key in PAYLOAD_NAME_KEYS and isinstance(item, str):
+            masked[key] = mask_name(item)
+        elif key in BUSINESS_KEYS:
+            masked[key] = item
         else:
-            masked[key] = mask_payload(value)
+            masked[key] = mask_free_text(item, names)
     return masked
 
 
+def mask_payload(data: Any) -> Any:
+    """A copy of a webhook payload with customers' numbers and names masked, at any depth
+    (``mask_free_text``, with the names the payload itself gives)."""
+    return mask_free_text(data, customer_names(*_payload_names(data)))
+
+
+def _payload_names(data: Any) -> Iterable[Any]:
+    if isinstance(data, list):
+        for item in data:
+            yield from _payload_names(item)
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            if key in PAYLOAD_NAME_KEYS or (key == "variables" and isinstance(value, dict)):
+                yield value
+            else:
+                yield from _payload_names(value)
+
+
 def mask_phone_like(text: str) -> str:
-    """Text (a body that is not JSON) with every run that reads as a phone number masked."""
-    return _PHONE_LIKE.sub(lambda match: mask_phone(match.group()), text)
+    """Text (a body that is not JSON) with every phone number in it masked."""
+    return mask_text(text)
 
 
 # --- Django REST framework -------------------------------------------------------------------
@@ -144,11 +215,21 @@ class ContactDetailsMaskingMixin:
 
     phone_fields: tuple[str, ...] = ()
     name_fields: tuple[str, ...] = ()
+    # Free text and JSON (``mask_free_text``); ``name_lookups``: where the customer's name is,
+    # kept in the shared context as ``customer_names`` for nested rows (messages, turns).
+    text_fields: tuple[str, ...] = ()
+    name_lookups: tuple[str, ...] = ()
 
     def to_representation(self, instance):
+        if not reveal_for_serializer(self) and self.name_lookups:
+            self.context["customer_names"] = record_customer_names(instance, self.name_lookups)
         data = super().to_representation(instance)
         if reveal_for_serializer(self):
             return data
+        names = self.context.get("customer_names", ())
+        for name in self.text_fields:
+            if name in data:
+                data[name] = mask_free_text(data[name], names)
         for name in self.phone_fields:
             if data.get(name):
                 data[name] = mask_phone(data[name])

@@ -9,7 +9,7 @@ dashboard's filter parameters and exports as CSV.
 from django.contrib import admin
 from django.urls import reverse
 
-from privacy.masking import can_view_contact_details
+from privacy.masking import can_view_contact_details, mask_free_text, record_customer_names
 from records.admin.list_filters import parameter_list_filter
 from records.admin.record import RecordAdmin
 from records.display import duration_text
@@ -89,7 +89,7 @@ class ChatSessionAdmin(RecordAdmin):
     ]
     readonly_fields = ["duration", "end_reason_display"]
     contact_phone_fields = ("callee",)
-    customer_name_lookups = ("variables__name",)
+    customer_name_lookups = ("variables",)
     masked_texts = {"content_type": "contacts"}
     csv_export = CHAT_SESSIONS_CSV
 
@@ -105,15 +105,20 @@ class ChatSessionAdmin(RecordAdmin):
         return duration_text(session.duration_seconds)
 
     def conversation_context(self, request, session: ChatSession) -> dict:
-        """What the change page shows below the fields, contacts masked as the fields are."""
+        """What the change page shows below the fields, customer details masked as the fields
+        are: shared contacts, and numbers and the customer's name in every text and table."""
+        reveal = can_view_contact_details(request.user)
+        names = () if reveal else record_customer_names(session, self.customer_name_lookups)
+
+        def shown(value):
+            return value if reveal else mask_free_text(value, names)
+
         return {
-            "transcript": rendering.transcript(
-                session.messages.all(), reveal=can_view_contact_details(request.user)
-            ),
+            "transcript": rendering.transcript(session.messages.all(), reveal=reveal, names=names),
             "data_tables": [
-                {"title": "Slots", "rows": rendering.key_values(session.ner_slots)},
-                {"title": "Event labels", "rows": rendering.key_values(session.event_label)},
-                {"title": "Variables", "rows": rendering.key_values(session.variables)},
+                {"title": "Slots", "rows": rendering.key_values(shown(session.ner_slots))},
+                {"title": "Event labels", "rows": rendering.key_values(shown(session.event_label))},
+                {"title": "Variables", "rows": rendering.key_values(shown(session.variables))},
             ],
         }
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from privacy.masking import mask_chat_content
+from privacy.masking import mask_free_text
 
 from .content import Content, as_text, content_plain_text, read_content
 from .models import ChatMessage
@@ -63,15 +63,18 @@ def _anchor(position: int) -> str:
     return f"message-{position}"
 
 
-def transcript(messages: Iterable[ChatMessage], *, reveal: bool = False) -> list[TranscriptEntry]:
+def transcript(
+    messages: Iterable[ChatMessage], *, reveal: bool = False, names: Iterable[str] = ()
+) -> list[TranscriptEntry]:
     """The messages in time order (``sent_at``, then payload order), each with who speaks, its
     content, and what it quotes; a message without a time stays after the one before it.
 
-    Contacts a customer shares are customer details: unless ``reveal`` (the viewer may see them)
-    they are masked, in the messages and in the replies quoting them. Masked by default, the
-    safe side for a caller that forgets to decide.
+    Unless ``reveal`` (the viewer may see them), customer details are masked: contacts shared,
+    and numbers and the customer's ``names`` in any text (``privacy.masking.mask_free_text``),
+    in the messages and the replies quoting them. Masked by default, the safe side.
     """
-    shown = (lambda content: content) if reveal else mask_chat_content
+    names = tuple(names)
+    shown = (lambda content: content) if reveal else (lambda c: mask_free_text(c, names))
     messages = _in_time_order(messages)
     positions = {message.pk: message.position for message in messages}
     entries = []

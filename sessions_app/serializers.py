@@ -3,7 +3,7 @@ for users without ``integrations.view_contact_details``."""
 
 from rest_framework import serializers
 
-from privacy.masking import mask_chat_content, reveal_for_serializer
+from privacy.masking import mask_free_text, reveal_for_serializer
 from records.api import RecordSerializer, record_url
 
 from .content import content_plain_text
@@ -40,20 +40,20 @@ class ChatMessageSerializer(serializers.ModelSerializer):
         data = super().to_representation(instance)
         if reveal_for_serializer(self):
             return data
-        masked = mask_chat_content(instance.content)
-        if masked is not instance.content:
-            data["content"] = masked
-            data["text"] = content_plain_text(masked)
+        names = self.context.get("customer_names", ())
+        masked = mask_free_text(instance.content, names)
+        data["content"] = masked
+        data["text"] = mask_free_text(content_plain_text(masked), names)
         if isinstance(instance.reply, dict):
-            data["reply"] = {
-                **instance.reply,
-                "content": mask_chat_content(instance.reply.get("content")),
-            }
+            data["reply"] = mask_free_text(instance.reply, names)
         return data
 
 
 class ChatSessionDetailSerializer(ChatSessionSerializer):
     messages = ChatMessageSerializer(many=True, read_only=True)
+    # The customer's name is a name variable; numbers and it are masked in every text.
+    name_lookups = ("variables",)
+    text_fields = ("ner_slots", "event_label", "variables")
 
     class Meta(ChatSessionSerializer.Meta):
         fields = [

@@ -1,5 +1,7 @@
 """The CSV export of an admin list: the selected rows, or the whole filtered list by URL."""
 
+import dataclasses
+
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
@@ -7,7 +9,12 @@ from django.http import HttpResponseBadRequest
 from django.urls import path
 
 from privacy.audit import Action, audit_record
-from privacy.masking import can_view_contact_details
+from privacy.masking import (
+    BUSINESS_KEYS,
+    can_view_contact_details,
+    mask_free_text,
+    record_customer_names,
+)
 from privacy.permissions import EXPORT_CSV
 from records.exports import CsvExport
 
@@ -37,7 +44,9 @@ class CsvExportAdminMixin:
             request=request,
             details={"unmasked": reveal},
         )
-        return self.csv_export.response(queryset, reveal=reveal)
+        lookups = getattr(self, "customer_name_lookups", ())
+        export = self.csv_export if reveal else free_text_masked(self.csv_export, lookups)
+        return export.response(queryset, reveal=reveal)
 
     @admin.action(
         description="Export selected %(verbose_name_plural)s as CSV", permissions=["export"]
@@ -75,3 +84,25 @@ class CsvExportAdminMixin:
             **(extra_context or {}),
         }
         return super().changelist_view(request, extra_context=extra_context)
+
+
+def free_text_masked(export: CsvExport, name_lookups=()) -> CsvExport:
+    """``export`` whose columns not masked as a whole have the numbers and the customer's name
+    in their text masked (``mask_free_text``), as every page shows them."""
+
+    def masked(read):
+        def value(row):
+            value = read(row)
+            if not isinstance(value, str):
+                return value
+            return mask_free_text(value, record_customer_names(row, name_lookups))
+
+        return value
+
+    columns = tuple(
+        column
+        if column.mask is not None or column.header in BUSINESS_KEYS
+        else dataclasses.replace(column, value=masked(column.value))
+        for column in export.columns
+    )
+    return dataclasses.replace(export, columns=columns)

@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 
-from privacy.masking import can_view_contact_details
+from privacy.masking import can_view_contact_details, record_customer_names
 from records.models import Workflow
 from records.phones import is_phone_term, phone_match
 from records.search import (
@@ -35,7 +35,7 @@ class PhoneSearchAdminMixin:
     """
 
     text_search: tuple[str, tuple[str, ...]] | None = None
-    # Where the customer's name is kept (``callee_name``, ``variables__name``).
+    # Where the customer's name is kept (``callee_name``; ``variables``: its name variables).
     customer_name_lookups: tuple[str, ...] = ()
     # Rows of ``text_search``'s model shown masked whole (``{"content_type": "contacts"}``).
     masked_texts: dict = {}
@@ -91,17 +91,6 @@ class PhoneSearchAdminMixin:
         }
         return [f for f in fields if f.lstrip("^=@").split("__")[0] not in masked]
 
-    def _customer_names(self, record) -> list[str]:
-        """The customer's name as ``record`` holds it, at each of ``customer_name_lookups``."""
-        names = []
-        for lookup in self.customer_name_lookups if record is not None else ():
-            value = record
-            for part in lookup.split("__"):
-                value = value.get(part) if isinstance(value, dict) else getattr(value, part, None)
-            if isinstance(value, str) and value:
-                names.append(value)
-        return names
-
     def _masked_text(self, row) -> bool:
         return bool(self.masked_texts) and all(
             getattr(row, name, None) == value for name, value in self.masked_texts.items()
@@ -123,7 +112,8 @@ class PhoneSearchAdminMixin:
         term = request_search_term(request)
         masked = not can_view_contact_details(request.user)
         if masked:
-            named = set(search_words(" ".join(self._customer_names(record))))
+            names = record_customer_names(record, self.customer_name_lookups)
+            named = set(search_words(" ".join(names)))
             term = " ".join(w for w in search_words(term, masked=True) if w not in named)
             rows = [row for row in rows if not self._masked_text(row)]
         if not search_words(term, masked=masked):
