@@ -1,10 +1,6 @@
-"""Which call results: the one definition shared by the REST API, the dashboard, CSV export and
-the admin list, so the same query string means the same calls everywhere.
+"""Which call results: one definition for the API, the dashboard, CSV and the admin list.
 
-Parameters (see ``records.filtering`` for their conventions): ``date_from``/``date_to`` (days
-of ``started_at``), those of every record (``records.filtersets``: ``workflow_id``,
-``intention``, ``robot_id``, ``callee``, which matches the number dialled or the contact's number
-as uploaded), and ``hangup_type``, ``ring_type``, ``answered``, ``case_id``.
+Parameters and their conventions: ``docs/design-notes.md`` (filters).
 """
 
 from records.admin.list_filters import filterset_list_filter

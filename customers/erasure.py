@@ -1,19 +1,7 @@
-"""Erasure on request: everything held about one customer, found by their phone number, removed.
+"""Erasure on request: everything held about one customer, found by their number, removed.
 
-The right to erasure (GDPR art. 17, Indonesia's PDP law art. 8 and 43, the Philippines' Data
-Privacy Act sec. 16(e)). One number, written any way (``records.phones.phone_key``), finds
-
-- the call results whose dialled or uploaded number it is (with their transcripts, answers,
-  redials and node pushes), and other calls' redials that dialled it,
-- the chat sessions with it (with their messages), and the customer as a contact shared in
-  other customers' chats (that contact, and replies quoting it, become ``{"erased": true}``),
-- the raw deliveries (``WebhookEvent``) those records were written from, and every other
-  delivery whose body holds the number (the body is scanned in batches, so the number is found
-  in deliveries that failed, or that named it elsewhere).
-
-``customer_erase`` removes them in one transaction and leaves an audit entry that holds no
-personal data: the counts, and a salted hash of the number's key (``subject_hash``), with which
-a later request for the same number can be recognised without the number being kept.
+Each record kind declares its share (``RecordKind.erase``); this adds the deliveries that name
+the number and an audit entry without personal data. Why and what: ``docs/design-notes.md``.
 """
 
 import hashlib

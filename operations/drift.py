@@ -1,14 +1,7 @@
 """Payload drift: the fields (and enum values) AI Rudder sends that the app does not know.
 
-Each kind may declare ``known_fields`` and ``known_values`` (``integrations.kinds.EventKind``).
-After an event is processed, its payload is walked once and every path outside the declaration
-is upserted into ``PayloadDrift`` (one row per kind and path: first seen, last seen, how many
-events carried it), so that a change on AI Rudder's side shows on the inbox page the day it
-happens, before anyone wonders why a column stays empty.
-
-Nothing of a customer's is kept: a string is recorded as its length, an object as its number
-of keys; only numbers, booleans and null are kept as an example. An unknown enum value is kept in
-the path only when it looks like an enum value (a short word), never free text.
+Recorded after processing, one row per kind and path, never a customer's value
+(``docs/design-notes.md``).
 """
 
 import json

@@ -1,19 +1,7 @@
-"""Retention: raw deliveries and records older than their configured age are deleted.
+"""Retention: deliveries and records older than their configured age are deleted, in batches.
 
-Two kinds of data, each with its own age (settings, from the environment; ``0`` keeps forever):
-
-- ``AIRUDDER_RETENTION_EVENTS_DAYS`` (default 90): stored webhook deliveries
-  (``WebhookEvent``), whatever their status. Failed ones are evidence of what AI Rudder sent and
-  are kept within the window like the others, but they expire too. The records they made stay
-  (their ``event`` link is emptied).
-- ``AIRUDDER_RETENTION_RECORDS_DAYS`` (default 730): the records each domain app declares with
-  ``register_records(name, model, time_field)`` in its ``AppConfig.ready()`` (call results, chat
-  sessions); their children (transcripts, answers, redials, node pushes, messages) go with them.
-
-``apply_retention()`` deletes in bounded batches (``AIRUDDER_RETENTION_BATCH_SIZE`` rows, by
-primary-key ranges, one transaction each), so a first run over years of data neither holds a
-long lock nor a long transaction. It runs daily from Celery beat and from
-``manage.py apply_retention [--dry-run]``.
+Targets are registered by the inbox and the record kinds; ages and batching:
+``docs/design-notes.md``.
 """
 
 import logging

@@ -1,12 +1,5 @@
-"""The distinct values of a column, for filter choices, without reading the whole table.
-
-``SELECT DISTINCT intention FROM calls`` reads every row: hundreds of milliseconds at a million
-calls, for a sidebar of ten values, on every list page and dashboard view. On PostgreSQL the
-values are read instead by a loose index scan (a recursive query that jumps from one value to
-the next in the column's index: one index probe per distinct value), which needs a B-tree index
-led by the column (``db_index=True``). A column of a related table (``workflow__workflow_id``)
-is read from that table, keeping the rows that at least one record points to (an ``EXISTS`` on
-the foreign key's index). SQLite, for local runs and tests, takes the plain ``DISTINCT``.
+"""The distinct values of a column, for filter choices, without reading the whole table
+(a loose index scan on PostgreSQL; ``docs/design-notes.md``).
 """
 
 from django.db import connections

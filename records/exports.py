@@ -1,11 +1,5 @@
-"""CSV export, streamed: a million rows leave the database in chunks and the response in lines.
-
-Rows are read with ``QuerySet.iterator(chunk_size=...)`` and written one by one through
-``csv.writer`` into a buffer that hands each line straight back, so neither the rows nor the file
-are ever held in memory whole (``benchmarks/README_csv.md`` has the figures).
-
-Customer details are masked here, per column, unless the user may see them; and cells that a
-spreadsheet would run as a formula are defused, since customer text ends up in them.
+"""CSV export, streamed in chunks, with customer details masked per column and formulas
+defused (``docs/design-notes.md``).
 """
 
 import csv

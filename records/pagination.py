@@ -1,15 +1,5 @@
-"""Admin list pagination that never counts or skips through a large table row by row.
-
-- **Counts.** PostgreSQL's exact ``COUNT(*)`` reads every row (hundreds of ms at a million
-  calls, on every list page). An unfiltered list of a large table is counted from the planner's
-  estimate (``pg_class.reltuples``, kept fresh by autovacuum's ANALYZE) and says "about"; a
-  filtered or searched list is counted exactly up to ``MAX_PAGES`` pages of rows and beyond
-  that says "more than". Tables under ``EXACT_BELOW`` rows are counted exactly.
-- **Deep pages.** Page 2,000 of a list means skipping 200,000 rows (``OFFSET``), seconds at
-  scale, for a page nobody reads. Lists stop at ``MAX_PAGES`` pages (10,000 records at 100 a
-  page); a later page number shows the last page, and the list says to narrow it with a filter
-  or a search. The API's lists have no such limit: they page by cursor (keyset), which costs the
-  same at any depth.
+"""Admin list pagination that never counts or skips through a large table row by row
+(estimated counts, at most ``MAX_PAGES`` pages; ``docs/design-notes.md``).
 """
 
 from functools import cached_property
