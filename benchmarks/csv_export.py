@@ -1,16 +1,8 @@
 """Benchmark of the streamed CSV export of call results against building the file in memory.
 
-Seeds ``--rows`` call results with ``bulk_create`` into the benchmark's own database, then
-exports all of them through the real view (``/dashboard/export/calls.csv``, masked, as a manager
-without the contact-details permission gets it) and, for comparison, the way a naive export
-would (every row loaded, the whole file built, then sent). Each measurement runs in a fresh
-child process, so that one's peak memory does not hide another's. See benchmarks/README_csv.md.
-
     .venv/bin/python benchmarks/csv_export.py --rows 200000
-    .venv/bin/python benchmarks/csv_export.py --rows 200000 \\
-        --database-url postgres://root@127.0.0.1:5432/airudder_csv_bench
 
-The database is emptied and migrated again: it must be the benchmark's own ("bench" in its name).
+Method and latest figures: ``benchmarks/README_csv.md``.
 """
 
 import argparse

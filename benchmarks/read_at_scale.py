@@ -1,28 +1,8 @@
 """Benchmark of reading at scale: every page, API call and export at a million calls.
 
     .venv/bin/python benchmarks/read_at_scale.py            # 1,000,000 calls, 200,000 sessions
-    .venv/bin/python benchmarks/read_at_scale.py --calls 100000 --sessions 20000 --requests 5
 
-1. The database of ``--database-url`` (its name must contain "bench") is migrated and, when it
-   holds fewer than ``--calls`` calls or ``--sessions`` chat sessions, emptied and filled by
-   ``manage.py generate_demo_data`` (COPY), then ``VACUUM ANALYZE``d, as autovacuum would leave
-   a table that has been written for a year. A database already that size is reused as it is.
-   ``manage.py roll_outcomes`` then rolls up the dashboard's closed days, as beat does.
-2. The project runs under gunicorn with the production configuration (``-c config/gunicorn.py``,
-   ``--workers`` 4, ``DJANGO_DEBUG=off``, ``DJANGO_CONN_MAX_AGE=60``), logged in as a superuser
-   (who sees customer details unmasked, the heavier rendering).
-3. Each surface (the list in ``surfaces()``: admin lists with each filter, sort and search, deep
-   pages, record pages, customer history, the API's lists, pages and details, the outcomes
-   aggregate, the dashboard over 7 days and 12 months, CSV exports) gets 2 warm-up requests, then
-   ``--requests`` sequential ones, each timed by the client from connect to its last byte (for a
-   CSV export: to its first row, the time until a download starts). A surface whose median is
-   over 3 s after 5 requests stops there (the figure is clear, the run stays bounded).
-4. Then each surface is requested once in this process through Django's test client under
-   ``CaptureQueriesContext``: how many queries it runs, their total time, and its slowest query.
-
-The values searched and filtered on (a call id, a phone number, a name, an intention, a
-workflow) are taken from the data, the commonest intention and workflow first, which are the
-heaviest filters.
+Method and latest figures: ``benchmarks/README.md``, section 3.
 """
 
 import argparse

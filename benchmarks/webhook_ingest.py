@@ -1,15 +1,8 @@
 """Benchmark of the webhook's hot path (store, answer 200) and of processing one event.
 
-Runs the project under gunicorn against PostgreSQL with a Redis broker, so that processing is off
-the request path as in production, and fires a bounded number of requests from a bounded pool of
-client threads, over loopback only. Then it times ``webhook_event_process`` in this process on the
-events it stored. See benchmarks/README.md for the method and the figures.
-
     .venv/bin/python benchmarks/webhook_ingest.py --requests 2000 --concurrency 16
 
-The database named by ``--database-url`` is dropped and created again: it must be the benchmark's
-own (its name must contain "bench"). The Redis database of ``--broker-url`` is the benchmark's own
-too: its queue is purged at the end.
+Method and latest figures: ``benchmarks/README.md`` (1).
 """
 
 import argparse
