@@ -1,9 +1,7 @@
-"""``manage.py rekey_phones``: recompute the phone keys of stored calls and chat sessions.
-
-Run it once after upgrading to E.164 keys (``records.phones.phone_key``), and after changing
-an endpoint's ``default_country``: each record is keyed in the country of the endpoint whose
-delivery wrote it (``AIRUDDER_DEFAULT_PHONE_REGION`` when that delivery was purged). Running it
-again changes nothing.
+"""Recompute the phone keys of calls and chat sessions (E.164 digits, local numbers read in
+their endpoint's default country): after upgrading to E.164 keys and after changing an
+endpoint's default_country (the country of the endpoint whose delivery wrote each record, or
+AIRUDDER_DEFAULT_PHONE_REGION when it was purged). Safe to run again.
 """
 
 from django.core.management.base import BaseCommand
@@ -49,10 +47,7 @@ def rekey(model, numbers: dict[str, str], *, dry_run: bool = False) -> int:
 
 
 class Command(BaseCommand):
-    help = (
-        "Recompute the phone keys of calls and chat sessions (E.164 digits, local numbers read "
-        "in their endpoint's default country). Safe to run again."
-    )
+    help = __doc__
 
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true", help="Count, change nothing.")

@@ -1,4 +1,6 @@
-"""``manage.py create_staff_user USERNAME --role ROLE``: a user who can sign in at once."""
+"""Create a staff user with one role (and optionally the Customer details group), with a generated
+password printed once.
+"""
 
 import json
 
@@ -12,10 +14,7 @@ from staff.services import staff_time_zone_set
 
 
 class Command(BaseCommand):
-    help = (
-        "Create a staff user with one role (and optionally the Customer details group), with a "
-        "generated password printed once."
-    )
+    help = __doc__
 
     def add_arguments(self, parser):
         parser.add_argument("username")

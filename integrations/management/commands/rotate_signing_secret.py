@@ -1,4 +1,6 @@
-"""``manage.py rotate_signing_secret NAME``: a new signing secret, the old one valid a while."""
+"""Give an endpoint a new signing secret (generated unless --secret is given); the current one is
+still accepted for --overlap-hours, until AI Rudder has the new one.
+"""
 
 import json
 from datetime import timedelta
@@ -10,10 +12,7 @@ from integrations.services import webhook_endpoint_rotate_secret
 
 
 class Command(BaseCommand):
-    help = (
-        "Give an endpoint a new signing secret (generated unless --secret is given); the current "
-        "one is still accepted for --overlap-hours, until AI Rudder has the new one."
-    )
+    help = __doc__
 
     def add_arguments(self, parser):
         parser.add_argument("name")

@@ -1,14 +1,15 @@
+"""Check the alert conditions (failures, backlog age, silent endpoints): open an incident and send
+one alert for each that starts firing, resolve those that cleared. Celery beat runs the same
+check every minute. --dry-run only prints the conditions.
+"""
+
 from django.core.management.base import BaseCommand
 
 from operations.alerts import alerts_check, conditions_evaluate
 
 
 class Command(BaseCommand):
-    help = (
-        "Check the alert conditions (failures, backlog age, silent endpoints): open an incident "
-        "and send one alert for each that starts firing, resolve those that cleared. Celery beat "
-        "runs the same check every minute. --dry-run only prints the conditions."
-    )
+    help = __doc__
 
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true", help="Print, send nothing.")

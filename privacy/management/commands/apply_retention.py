@@ -1,14 +1,15 @@
+"""Delete webhook deliveries and records older than their retention
+(AIRUDDER_RETENTION_EVENTS_DAYS, AIRUDDER_RETENTION_RECORDS_DAYS; 0 keeps forever). --dry-run
+counts what would be deleted.
+"""
+
 from django.core.management.base import BaseCommand
 
 from privacy.retention import apply_retention, targets
 
 
 class Command(BaseCommand):
-    help = (
-        "Delete webhook deliveries and records older than their retention "
-        "(AIRUDDER_RETENTION_EVENTS_DAYS, AIRUDDER_RETENTION_RECORDS_DAYS; 0 keeps forever). "
-        "--dry-run counts what would be deleted."
-    )
+    help = __doc__
 
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true", help="Count, delete nothing.")
