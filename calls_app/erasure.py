@@ -1,7 +1,7 @@
 """A customer's calls, for erasure: the calls dialling the number (with their turns, answers,
 redials and node pushes) and other calls' earlier attempts that dialled it."""
 
-from records.erasure import ErasurePart
+from records.erasure import ErasurePart, written_from
 from records.phones import phone_key, phone_match
 
 from .models import CallAnswer, CallResult, NodePush, Redial, TranscriptTurn
@@ -10,16 +10,8 @@ from .models import CallAnswer, CallResult, NodePush, Redial, TranscriptTurn
 def call_results_erasure(key: str) -> ErasurePart:
     calls = CallResult.objects.filter(phone_match(key, CallResult.PHONE_KEY_FIELDS))
     call_ids = list(calls.values_list("pk", flat=True))
-    events = set(
-        CallResult.objects.filter(pk__in=call_ids, event__isnull=False).values_list(
-            "event_id", flat=True
-        )
-    )
-    events |= set(
-        NodePush.objects.filter(call__in=call_ids, event__isnull=False).values_list(
-            "event_id", flat=True
-        )
-    )
+    events = written_from(CallResult.objects.filter(pk__in=call_ids))
+    events |= written_from(NodePush.objects.filter(call__in=call_ids))
     # An earlier attempt that dialled the number, in another customer's call (a contact's
     # second number): that attempt goes, the call stays.
     other_redials = [

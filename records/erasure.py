@@ -7,6 +7,8 @@ and the audit entry and runs them all in one transaction.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.db.models import QuerySet
+
 
 @dataclass
 class ErasurePart:
@@ -16,3 +18,8 @@ class ErasurePart:
     counts: dict[str, int]
     events: set[int] = field(default_factory=set)
     apply: Callable[[], None] = lambda: None
+
+
+def written_from(records: QuerySet) -> set[int]:
+    """The deliveries ``records`` were written from (their ``event``)."""
+    return set(records.filter(event__isnull=False).values_list("event_id", flat=True))

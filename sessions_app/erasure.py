@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from records.erasure import ErasurePart
+from records.erasure import ErasurePart, written_from
 from records.phones import phone_key, phone_match
 
 from .content import content_plain_text
@@ -72,11 +72,7 @@ def _shared_contacts(key: str, session_ids: list[int]) -> list[ChatMessage]:
 def chat_sessions_erasure(key: str) -> ErasurePart:
     sessions = ChatSession.objects.filter(phone_match(key, ChatSession.PHONE_KEY_FIELDS))
     session_ids = list(sessions.values_list("pk", flat=True))
-    events = set(
-        ChatSession.objects.filter(pk__in=session_ids, event__isnull=False).values_list(
-            "event_id", flat=True
-        )
-    )
+    events = written_from(ChatSession.objects.filter(pk__in=session_ids))
     shared = _shared_contacts(key, session_ids)
 
     def apply() -> None:
