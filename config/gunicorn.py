@@ -4,7 +4,9 @@
   worker, so a few slow clients cannot stop every delivery; ``timeout`` still recycles a worker
   that hangs. Put a buffering reverse proxy (nginx's default ``proxy_request_buffering on``) in
   front: it reads the whole request before gunicorn sees it, which is the real defence.
-- The access log never shows a webhook token (the URL's credential).
+- No log line shows a webhook token (the URL's credential) or anything personal: a search
+  (``?q=``) or a number filter's value (``callee=``, ``callee_number__…``, ``phone``…) is written
+  ``[redacted]``, in the request line, the query, the referrer and the error log alike.
 
 Every value can be overridden on the command line or with ``GUNICORN_CMD_ARGS``.
 """
@@ -13,7 +15,7 @@ import os
 
 from gunicorn.glogging import Logger
 
-from integrations.logging import redact
+from integrations.logging import RedactTokens, redact
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", "4"))
@@ -29,13 +31,27 @@ accesslog = "-"
 errorlog = "-"
 
 
+def _redact_atom(key: str, value):
+    if not isinstance(value, str):
+        return value
+    if key == "q" or "query_string" in key.lower():  # a bare query string, without its "?"
+        return redact(f"?{value}")[1:]
+    return redact(value)
+
+
 class RedactingLogger(Logger):
-    """gunicorn's logger, with webhook tokens removed from every atom of the access log."""
+    """gunicorn's logger, with webhook tokens and personal parameters removed from every atom
+    of the access log, and from every line of the error log."""
 
     def atoms(self, resp, req, environ, request_time):
         atoms = super().atoms(resp, req, environ, request_time)
-        # The request line, the path, and every environ atom (``%({raw_uri}e)s``…) alike.
-        return {key: redact(v) if isinstance(v, str) else v for key, v in atoms.items()}
+        # The request line, the path, the referrer, every environ atom (``%({raw_uri}e)s``…).
+        return {key: _redact_atom(key, value) for key, value in atoms.items()}
+
+    def setup(self, cfg):
+        super().setup(cfg)
+        if not any(isinstance(f, RedactTokens) for f in self.error_log.filters):
+            self.error_log.addFilter(RedactTokens())
 
 
 logger_class = RedactingLogger
