@@ -53,6 +53,7 @@ def _process(inbound: InboundEvent) -> None:
         tz=inbound.tz,
         event_id=inbound.event_id,
         phone_region=inbound.phone_region,
+        endpoint_id=inbound.endpoint_id,
     )
 
 

@@ -3,7 +3,12 @@ from datetime import datetime
 
 from django.db import models
 
-from records.fields import newest_first_indexes, phone_key_field, webhook_event_field
+from records.fields import (
+    account_field,
+    newest_first_indexes,
+    phone_key_field,
+    webhook_event_field,
+)
 
 
 class CallResult(models.Model):
@@ -86,6 +91,7 @@ class CallResult(models.Model):
         help_text="When the push that gave these fields arrived; an older push does not override."
     )
     event = webhook_event_field(related_name="call_results")
+    endpoint = account_field(related_name="call_results")
     updated_at = models.DateTimeField(auto_now=True)
 
     # The phone keys a customer's number is matched on (``records.phones``).

@@ -211,6 +211,7 @@ def call_result_record(
     tz: zoneinfo.ZoneInfo = UTC_ZONE,
     event_id: int | None = None,
     phone_region: str = "",
+    endpoint_id: int | None = None,
 ) -> CallResult:
     """Record one node's push of a call; the latest push to arrive gives the call's fields.
 
@@ -244,6 +245,7 @@ def call_result_record(
         workflow=workflow_record(payload=data, seen_at=pushed_at),
         last_pushed_at=pushed_at,
         event_id=event_id,
+        endpoint_id=endpoint_id,
     )
     result, created = CallResult.objects.select_for_update().get_or_create(
         call_id=call_id, defaults=fields

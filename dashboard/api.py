@@ -167,7 +167,7 @@ class OutcomesView(APIView):
         if not filterset.is_valid():
             raise ValidationError(filterset.errors)
         params = filter_params(filterset)
-        rows = rollups.grouped(kind, filterset, group_by)
+        rows = rollups.grouped(kind, filterset, group_by, request.user)
         records = request.build_absolute_uri(reverse(kind.api_list))
         for row in rows:
             query = query_string(with_params(params, **_row_filters(kind, row, group_by)))

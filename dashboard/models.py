@@ -21,8 +21,8 @@ MEASURE_SLOTS = 6  # stored measures per kind of record (``RecordKind.stored_mea
 
 
 class OutcomeDay(models.Model):
-    """One day's numbers of one kind of record for one workflow, one combination of the rolled
-    keys (robot, channel) and one value of one rolled split (``dimension``).
+    """One day's numbers of one kind of record for one workflow and account, one combination of
+    the rolled keys (robot, channel) and one value of one rolled split (``dimension``).
 
     ``count`` counts records; ``sum_i``/``n_i`` hold the parts of the kind's i-th stored measure
     (a count, a sum, or an average's sum and count), so numbers over many days add up exactly.
@@ -33,6 +33,9 @@ class OutcomeDay(models.Model):
     day = models.DateField()
     workflow = models.ForeignKey(
         "integrations.Workflow", null=True, on_delete=models.CASCADE, db_index=False
+    )
+    endpoint = models.ForeignKey(
+        "integrations.WebhookEndpoint", null=True, on_delete=models.CASCADE, db_index=False
     )
     robot_id = models.CharField(max_length=64, blank=True)
     channel = models.CharField(max_length=64, blank=True)

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from records.filtering import BLANK, day_start
 from records.reading import DAY, WORKFLOW, RecordKind, all_kinds
+from staff.services import staff_account_ids
 
 from .models import MEASURE_SLOTS, OutcomeDay, RolledDay
 
@@ -46,6 +47,7 @@ def layout(kind: RecordKind) -> str:
             ",".join(d.key for d in kind.rolled_dimensions),
             ",".join(f"{m.name}:{m.how}:{m.field}:{m.condition}" for m in kind.stored_measures),
             ",".join(kind.rolled_keys.values()),
+            "endpoint",
         ]
     )
     return hashlib.sha256(described.encode()).hexdigest()[:32]
@@ -87,15 +89,16 @@ def roll_days(kind: RecordKind, first: dt.date, last: dt.date) -> int:
         )
         rows = []
         for dimension in kind.rolled_dimensions:
-            grouped = records.values(DAY, "workflow_id", *keys, dimension.key).annotate(
-                **kind.parts()
-            )
+            grouped = records.values(
+                DAY, "workflow_id", "endpoint_id", *keys, dimension.key
+            ).annotate(**kind.parts())
             for row in grouped:
                 rows.append(
                     OutcomeDay(
                         kind=kind.key,
                         day=row[DAY],
                         workflow_id=row["workflow_id"],
+                        endpoint_id=row["endpoint_id"],
                         dimension=dimension.key,
                         value=row[dimension.key] or "",
                         count=row["count"],
@@ -248,10 +251,11 @@ class Facts:
     records, from the rollups for the clean days of the period and from the records for the
     others; the same rows, in the same shapes, as the kind counting ``filterset.qs``."""
 
-    def __init__(self, kind: RecordKind, filterset):
+    def __init__(self, kind: RecordKind, filterset, user=None):
         self.kind = kind
         self.filterset = filterset
-        self.records = filterset.qs
+        self.accounts = staff_account_ids(user) if user is not None else None
+        self.records = self._visible(filterset.qs)
         self.rolled = OutcomeDay.objects.none()
         self.split = self._split_filter()
         runs = self._rolled_runs()
@@ -266,12 +270,18 @@ class Facts:
                     }
                 )
             rolled = OutcomeDay.objects.filter(span, kind=kind.key)
+            if self.accounts is not None:
+                rolled = rolled.filter(endpoint_id__in=self.accounts)
             lookups = {WORKFLOW.filter_parameter: "workflow__workflow_id", **kind.rolled_keys}
             cleaned = filterset.form.cleaned_data
             for parameter, column in lookups.items():
                 if cleaned.get(parameter):
                     rolled = rolled.filter(_values(column, cleaned[parameter]))
             self.rolled = rolled
+
+    def _visible(self, records):
+        """Only the accounts the user may see (``records.scope``)."""
+        return records if self.accounts is None else records.filter(endpoint__in=self.accounts)
 
     def _others(self) -> list[str]:
         """The filters in force that the rollups do not carry as columns."""
@@ -318,7 +328,7 @@ class Facts:
         """As ``RecordKind.count`` over the filtered records: every measure per group (from
         the records alone where the rollups do not split that way)."""
         if not self.servable(group_by):
-            return self.kind.count(self.filterset.qs, group_by)
+            return self.kind.count(self._visible(self.filterset.qs), group_by)
         rows = {self.kind.row_key(r, group_by): r for r in self.kind.raw(self.records, group_by)}
         for row in self._rolled_raw(group_by):
             key = self.kind.row_key(row, group_by)
@@ -366,7 +376,7 @@ class Facts:
         return self.count([DAY])
 
 
-def grouped(kind: RecordKind, filterset, group_by: list[str]) -> list[dict]:
-    """The kind's numbers per group, from the rollups where they split that way, else from the
-    records."""
-    return Facts(kind, filterset).count(group_by)
+def grouped(kind: RecordKind, filterset, group_by: list[str], user=None) -> list[dict]:
+    """The kind's numbers per group for ``user``'s accounts, from the rollups where they split
+    that way, else from the records."""
+    return Facts(kind, filterset, user).count(group_by)

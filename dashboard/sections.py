@@ -116,19 +116,20 @@ def section(
     previous=None,
     previous_label: str = "",
     note: str = "",
+    user=None,
 ) -> Section:
     """The records of ``kind`` under ``filterset``.
 
     With ``previous`` (the same filters over the period just before), each headline number also
     shows its value then, linked to those records, and how it moved.
     """
-    facts = Facts(kind, filterset)
+    facts = Facts(kind, filterset, user)
     links = Links(kind.model, filterset)
     numbers, values = _headline(kind, facts)
     total = numbers[0].value
     comparison = None
     if previous is not None:
-        before, _ = _headline(kind, Facts(kind, previous))
+        before, _ = _headline(kind, Facts(kind, previous, user))
         changes = [
             (value, *_change(kind, name)) for value, name in zip(values, kind.headline, strict=True)
         ]

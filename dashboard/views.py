@@ -15,6 +15,7 @@ from records import reading
 from records.distinct import distinct_values
 from records.exports import Column, csv_lines, csv_response, export_filename
 from records.models import Workflow
+from records.scope import visible
 
 from .params import (
     PERIOD,
@@ -55,7 +56,7 @@ def _note(kind: reading.RecordKind, data) -> str:
     return " ".join(notes)
 
 
-def _sections(data, *, compare: bool = False):
+def _sections(data, user, *, compare: bool = False):
     """The page's sections, or the errors of its parameters (a reversed range is one).
 
     With ``compare``, each headline number is also given over the period of the same length
@@ -81,6 +82,7 @@ def _sections(data, *, compare: bool = False):
             before[kind.key],
             label,
             note=_note(kind, data),
+            user=user,
         )
         for kind, filterset in filtered
     ], {}
@@ -157,7 +159,7 @@ def _choices():
 @permission_required(VIEW_DASHBOARD, raise_exception=True)
 def dashboard(request):
     data = dashboard_data(request.GET)
-    sections, errors = _sections(data, compare=True)
+    sections, errors = _sections(data, request.user, compare=True)
     choices = _choices()
     context = {
         **admin.site.each_context(request),
@@ -189,7 +191,7 @@ def dashboard(request):
 @permission_required([VIEW_DASHBOARD, EXPORT_CSV], raise_exception=True)
 def table_csv(request, key: str):
     """One dashboard table as CSV, under the same filters as the page it is linked from."""
-    sections, errors = _sections(dashboard_data(request.GET))
+    sections, errors = _sections(dashboard_data(request.GET), request.user)
     if errors:
         return HttpResponseBadRequest(f"Invalid filters: {errors}")
     table = table_by_key(sections, key)
@@ -212,7 +214,8 @@ def records_csv(request, kind: str):
     if not request.user.has_perm(view_permission(declared.model)):
         raise PermissionDenied
     export = declared.csv
-    filterset = declared.filterset(data=request.GET, queryset=declared.model.objects.all())
+    records = visible(declared.model.objects.all(), request.user)
+    filterset = declared.filterset(data=request.GET, queryset=records)
     if not filterset.is_valid():
         return HttpResponseBadRequest(f"Invalid filters: {filterset.errors.as_text()}")
     reveal = can_view_contact_details(request.user)

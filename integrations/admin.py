@@ -25,6 +25,7 @@ from privacy.admin import AuditedChangeViewMixin
 from privacy.masking import can_view_contact_details, mask_payload, mask_phone_like
 from records.admin.dates import LightDateHierarchyMixin
 from records.admin.readonly import ReadOnlyAdminMixin
+from records.scope import visible
 
 PROCESS_PERMISSION = "integrations.process_webhookevent"
 
@@ -145,6 +146,10 @@ class WebhookEventAdmin(LightDateHierarchyMixin, AuditedChangeViewMixin, admin.M
         "body_pretty",
         "headers_table",
     ]
+
+    def get_queryset(self, request):
+        """Operators given some accounts see those accounts' deliveries only."""
+        return visible(super().get_queryset(request), request.user)
 
     def has_add_permission(self, request):
         return False

@@ -37,6 +37,8 @@ class InboundEvent:
     tz: zoneinfo.ZoneInfo
     # The account's country (ISO 3166 alpha-2): local numbers' country for their phone keys.
     phone_region: str = ""
+    # The endpoint (AI Rudder account) it was delivered to: records keep it, to scope who sees them.
+    endpoint_id: int | None = None
 
 
 @dataclass(frozen=True)

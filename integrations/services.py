@@ -223,6 +223,7 @@ def _inbound(event: WebhookEvent, payload: dict) -> InboundEvent:
         received_at=event.received_at,
         tz=_account_zone(event.endpoint),
         phone_region=event.endpoint.default_country,
+        endpoint_id=event.endpoint_id,
     )
 
 

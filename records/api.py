@@ -22,6 +22,7 @@ from rest_framework.response import Response
 from privacy.audit import audit_record_view
 from privacy.masking import ContactDetailsMaskingMixin, can_view_contact_details
 from records.models import Workflow
+from records.scope import visible
 
 VIEW = ["%(app_label)s.view_%(model_name)s"]
 
@@ -190,7 +191,7 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
         )
         if self.action == "retrieve":
             records = records.prefetch_related(*self.detail_prefetch)
-        return records
+        return visible(records, self.request.user)
 
     def get_serializer_class(self):
         listed, detail = self.serializer_classes

@@ -26,6 +26,18 @@ def webhook_event_field(related_name: str, **kwargs) -> models.ForeignKey:
     )
 
 
+def account_field(related_name: str) -> models.ForeignKey:
+    """The endpoint (AI Rudder account) a record was delivered to: who may see it follows it."""
+    return models.ForeignKey(
+        "integrations.WebhookEndpoint",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name=related_name,
+        verbose_name="account",
+    )
+
+
 def newest_first_indexes(prefix: str, time_field: str, fallback: str) -> list[models.Index]:
     """The admin list's order (``time_field`` newest first) and the API's sort time (the
     record's time, or ``fallback`` when AI Rudder left it out), each an index scan."""

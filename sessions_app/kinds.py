@@ -52,7 +52,10 @@ KNOWN_VALUES = {
 
 def _process(inbound: InboundEvent) -> None:
     chat_session_record(
-        payload=inbound.payload, event_id=inbound.event_id, phone_region=inbound.phone_region
+        payload=inbound.payload,
+        event_id=inbound.event_id,
+        phone_region=inbound.phone_region,
+        endpoint_id=inbound.endpoint_id,
     )
 
 

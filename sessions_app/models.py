@@ -1,6 +1,11 @@
 from django.db import models
 
-from records.fields import newest_first_indexes, phone_key_field, webhook_event_field
+from records.fields import (
+    account_field,
+    newest_first_indexes,
+    phone_key_field,
+    webhook_event_field,
+)
 
 
 class ChatSession(models.Model):
@@ -53,6 +58,7 @@ class ChatSession(models.Model):
         default=False,
         help_text="An agent took the conversation over, wrote in it, or ended it.",
     )
+    endpoint = account_field(related_name="chat_sessions")
     event = webhook_event_field(
         related_name="chat_sessions", help_text="The delivery this session was last recorded from."
     )

@@ -58,7 +58,11 @@ def _handed_over(end_reason: str, messages: list[ChatMessage]) -> bool:
 
 @transaction.atomic
 def chat_session_record(
-    *, payload: dict, event_id: int | None = None, phone_region: str = ""
+    *,
+    payload: dict,
+    event_id: int | None = None,
+    phone_region: str = "",
+    endpoint_id: int | None = None,
 ) -> ChatSession:
     """Record one notification; a newer one for the same ``call_id`` replaces the session.
 
@@ -103,6 +107,7 @@ def chat_session_record(
         "message_count": len(messages),
         "handed_over": _handed_over(end_reason, messages),
         "event_id": event_id,
+        "endpoint_id": endpoint_id,
     }
     fields["workflow"] = workflow_record(payload=data, seen_at=notified_at)
     session, created = ChatSession.objects.select_for_update().get_or_create(

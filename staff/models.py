@@ -27,6 +27,14 @@ class StaffSettings(models.Model):
         help_text="Times on every page, list, export and API answer are shown in this zone; "
         "empty: the site's (DJANGO_TIME_ZONE).",
     )
+    endpoints = models.ManyToManyField(
+        "integrations.WebhookEndpoint",
+        blank=True,
+        related_name="+",
+        verbose_name="accounts",
+        help_text="The AI Rudder accounts whose records, events and numbers this user sees; "
+        "none: every account (superusers always see every account).",
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "staff settings"

@@ -6,6 +6,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 
 from privacy.admin import AuditedChangeViewMixin, ContactDetailsAdminMixin
 from records.pagination import EstimatedCountPaginator
+from records.scope import visible
 
 from .dates import LightDateHierarchyMixin
 from .export import CsvExportAdminMixin
@@ -59,7 +60,7 @@ class RecordAdmin(
         ]
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
+        queryset = visible(super().get_queryset(request), request.user)
         return queryset.none() if getattr(request, "_refused_filters", None) else queryset
 
     def get_changelist(self, request, **kwargs):

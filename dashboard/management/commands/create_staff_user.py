@@ -9,8 +9,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError, transaction
 
 from dashboard.roles import STAFF_ROLES, staff_user_create
+from integrations.models import WebhookEndpoint
 from staff.models import validate_zone
-from staff.services import staff_time_zone_set
+from staff.services import staff_accounts_set, staff_time_zone_set
 
 
 class Command(BaseCommand):
@@ -29,6 +30,14 @@ class Command(BaseCommand):
             default="",
             help="The IANA time zone the user reads times in (default: the site's).",
         )
+        parser.add_argument(
+            "--endpoint",
+            action="append",
+            default=[],
+            metavar="NAME",
+            help="An AI Rudder account (endpoint name) the user sees; repeat for several. "
+            "None: every account.",
+        )
         parser.add_argument("--json", action="store_true", help="Print one JSON object.")
 
     def handle(self, *args, **options):
@@ -36,6 +45,11 @@ class Command(BaseCommand):
             validate_zone(options["timezone"])
         except ValidationError as exc:
             raise CommandError(f"--timezone: {exc.messages[0]}") from exc
+        names = list(dict.fromkeys(options["endpoint"]))
+        endpoints = {e.name: e.pk for e in WebhookEndpoint.objects.filter(name__in=names)}
+        missing = [name for name in names if name not in endpoints]
+        if missing:
+            raise CommandError(f"--endpoint: No endpoint named {', '.join(map(repr, missing))}.")
         try:
             with transaction.atomic():
                 user, password = staff_user_create(
@@ -44,6 +58,7 @@ class Command(BaseCommand):
                     contact_details=options["contact_details"],
                 )
                 staff_time_zone_set(user=user, time_zone=options["timezone"])
+                staff_accounts_set(user=user, endpoint_ids=list(endpoints.values()))
         except IntegrityError as exc:
             raise CommandError(f"A user {options['username']!r} exists already.") from exc
         groups = sorted(user.groups.values_list("name", flat=True))
@@ -55,6 +70,7 @@ class Command(BaseCommand):
                         "password": password,
                         "groups": groups,
                         "timezone": options["timezone"] or None,
+                        "endpoints": names,
                     }
                 )
             )
