@@ -12,7 +12,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from privacy.masking import can_view_contact_details
+from privacy.masking import (
+    can_view_contact_details,
+    mask_name,
+    mask_phone,
+    mask_text,
+    record_customer_names,
+)
 from records.admin.list_filters import parameter_list_filter
 from records.admin.record import RecordAdmin
 from records.display import duration_text
@@ -65,17 +71,26 @@ class CallResultAdmin(RecordAdmin):
     date_hierarchy = "started_at"
     fieldsets = [
         (
-            None,
+            None,  # what came out, at a glance; the dialogue follows it
             {
                 "fields": [
-                    ("call_id", "workflow"),
-                    ("callee_name", "case_id"),
-                    ("callee_number", "caller_number"),
-                    ("started", "ended"),
-                    ("answered", "duration", "talk_round"),
-                    ("call_times", "ring_time", "ring_type", "hangup_type"),
                     ("intention", "intention_description"),
+                    ("answered", "duration", "talk_round"),
+                    ("callee_name", "callee_number"),
+                    ("total_owing_amount", "currency_unit", "due_date"),
+                    ("started", "workflow"),
                 ]
+            },
+        ),
+        (
+            "Call details",
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    ("call_id", "case_id"),
+                    ("caller_number", "ended"),
+                    ("call_times", "ring_time", "ring_type", "hangup_type"),
+                ],
             },
         ),
         (
@@ -133,6 +148,26 @@ class CallResultAdmin(RecordAdmin):
         return duration_text(call.talk_seconds)
 
     # --- the call page ------------------------------------------------------------------------
+
+    def get_fieldsets(self, request, obj=None):
+        """The amounts row only for calls that carry an amount or a due date."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or obj.total_owing_amount is not None or obj.due_date is not None:
+            return fieldsets
+        (title, options), *rest = fieldsets
+        rows = [row for row in options["fields"] if "due_date" not in row]
+        return [(title, {**options, "fields": rows}), *rest]
+
+    def record_title(self, call: CallResult, *, reveal: bool) -> str:
+        """``Rina Saputra · Promise to pay · 2026-12-04 21:48 WIB``: who, what, when."""
+        who = call.callee_name or call.callee_number or call.contact_number or "Unknown customer"
+        if not reveal:
+            who = mask_name(call.callee_name) if call.callee_name else mask_phone(who)
+        outcome = call.intention_description or call.intention or "No outcome"
+        if not reveal:
+            outcome = mask_text(outcome, record_customer_names(call, self.customer_name_lookups))
+        when = f"{timezone.localtime(call.started_at):%Y-%m-%d %H:%M %Z}" if call.started_at else ""
+        return " · ".join(part for part in (who, outcome, when) if part)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:

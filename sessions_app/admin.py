@@ -8,8 +8,14 @@ dashboard's filter parameters and exports as CSV.
 
 from django.contrib import admin
 from django.urls import reverse
+from django.utils import timezone
 
-from privacy.masking import can_view_contact_details, mask_free_text, record_customer_names
+from privacy.masking import (
+    can_view_contact_details,
+    mask_free_text,
+    mask_phone,
+    record_customer_names,
+)
 from records.admin.list_filters import parameter_list_filter
 from records.admin.record import RecordAdmin
 from records.display import duration_text
@@ -61,13 +67,22 @@ class ChatSessionAdmin(RecordAdmin):
             None,
             {
                 "fields": [
-                    ("call_id", "callee"),
-                    ("channel", "channel_id"),
-                    ("workflow", "nodetask_name"),
-                    ("started_at", "ended_at", "duration"),
-                    ("end_reason_display", "intention", "talk_round"),
-                    ("handed_over", "message_count"),
+                    ("intention", "end_reason_display", "handed_over"),
+                    ("callee", "channel"),
+                    ("ended_at", "duration", "message_count"),
+                    ("workflow",),
                 ]
+            },
+        ),
+        (
+            "Session details",
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    ("call_id", "channel_id"),
+                    ("nodetask_name", "started_at"),
+                    ("talk_round",),
+                ],
             },
         ),
         (
@@ -121,6 +136,15 @@ class ChatSessionAdmin(RecordAdmin):
                 {"title": "Variables", "rows": rendering.key_values(shown(session.variables))},
             ],
         }
+
+    def record_title(self, session: ChatSession, *, reveal: bool) -> str:
+        """``+62 812-•••• · E · 2026-12-04 21:48 WIB``: the customer, the outcome, when it ended."""
+        who = session.callee or "Unknown customer"
+        if not reveal:
+            who = mask_phone(who)
+        moment = session.ended_at or session.started_at
+        when = f"{timezone.localtime(moment):%Y-%m-%d %H:%M %Z}" if moment else ""
+        return " · ".join(part for part in (who, session.intention or "No outcome", when) if part)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:

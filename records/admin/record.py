@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 
 from privacy.admin import AuditedChangeViewMixin, ContactDetailsAdminMixin
+from privacy.masking import can_view_contact_details
 from records.pagination import EstimatedCountPaginator
 from records.scope import visible
 
@@ -119,3 +120,19 @@ class RecordAdmin(
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def record_title(self, obj, *, reveal: bool) -> str:
+        """A record page's title: who, what came out, when (a subclass says it in its words)."""
+        return str(obj)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        """A record's page: titled by its customer, outcome and time, the width of the screen,
+        and no Delete (records come from AI Rudder; erasure removes a customer's data)."""
+        if obj is not None:
+            context.update(
+                title=self.record_title(obj, reveal=can_view_contact_details(request.user)),
+                subtitle=None,
+                show_delete=False,
+                is_nav_sidebar_enabled=False,
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
