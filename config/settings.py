@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "customers",
     "dashboard",
     "demo",
+    "collections_app",
 ]
 
 MIDDLEWARE = [
@@ -269,6 +270,16 @@ AIRUDDER_ALERT_SILENCE_MIN_DELIVERIES = env.int("AIRUDDER_ALERT_SILENCE_MIN_DELI
 AIRUDDER_RETENTION_EVENTS_DAYS = env.int("AIRUDDER_RETENTION_EVENTS_DAYS", default=90)
 AIRUDDER_RETENTION_RECORDS_DAYS = env.int("AIRUDDER_RETENTION_RECORDS_DAYS", default=730)
 AIRUDDER_RETENTION_BATCH_SIZE = env.int("AIRUDDER_RETENTION_BATCH_SIZE", default=1000)
+
+# --- Collections -----------------------------------------------------------------------------
+# A number is unreachable after this many calls, none answered, over at least this many days.
+COLLECTIONS_UNREACHABLE_ATTEMPTS = env.int("COLLECTIONS_UNREACHABLE_ATTEMPTS", default=5)
+COLLECTIONS_UNREACHABLE_DAYS = env.int("COLLECTIONS_UNREACHABLE_DAYS", default=2)
+# Event labels marked right party when first seen, and the slots that carry a promise's date
+# and amount when an account names none (both compared folded: case, spaces, - and _ ignored).
+COLLECTIONS_RIGHT_PARTY_LABELS = ["Correct_Person"]
+COLLECTIONS_PROMISE_DATE_SLOTS = ["PTP_Date", "PaymentDate", "PromiseDate", "Promise_Date"]
+COLLECTIONS_PROMISE_AMOUNT_SLOTS = ["PTP_Amount", "PaymentAmount", "PromiseAmount"]
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {

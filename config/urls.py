@@ -15,8 +15,10 @@ api = DefaultRouter()
 api.register("calls", CallResultViewSet, basename="call")
 api.register("sessions", ChatSessionViewSet, basename="session")
 
-# The admin is the site: no "View site" link to a page that does not exist.
+# The home page is the site: no "View site" link; the product's name, not Django's.
 admin.site.site_url = None
+admin.site.site_header = admin.site.site_title = "AI Rudder inbox"
+admin.site.index_title = "Records and settings"
 
 urlpatterns = [
     path("", login_required(RedirectView.as_view(pattern_name="admin:index")), name="home"),
