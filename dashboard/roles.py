@@ -19,7 +19,13 @@ SUPPORT = [
     "calls_app.view_nodepush",
     "integrations.view_workflow",
 ]
-MANAGERS = [*SUPPORT, "dashboard.view_dashboard", "integrations.export_csv"]
+MANAGERS = [
+    *SUPPORT,
+    "dashboard.view_dashboard",
+    "integrations.export_csv",
+    "collections_app.view_outcome",
+    "collections_app.change_outcome",
+]
 INTEGRATORS = [
     "integrations.view_webhookendpoint",
     "integrations.add_webhookendpoint",

@@ -23,3 +23,9 @@ def view_permission(model) -> str:
     """The view permission of ``model`` (a class or an instance), as ``has_perm`` takes it."""
     opts = model._meta
     return f"{opts.app_label}.view_{opts.model_name}"
+
+
+# Collections (collections_app): the outcome vocabulary, promises, number health, comparisons.
+VIEW_OUTCOMES = "collections_app.view_outcome"
+CHANGE_OUTCOMES = "collections_app.change_outcome"
+COMPARE_WORKFLOWS = "collections_app.compare_workflows"

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class CollectionsAppConfig(AppConfig):
+    """Collections read above both domains; it learns of each record from the inbox's signal."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "collections_app"
+    verbose_name = "Collections"
+
+    def ready(self):
+        from integrations.signals import event_processed
+
+        from .receivers import on_event_processed
+
+        event_processed.connect(on_event_processed, dispatch_uid="collections_app.record")

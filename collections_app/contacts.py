@@ -1,0 +1,80 @@
+"""Each call or session classified once, when it is recorded: its outcome group, whether the
+debtor was reached (a right-party contact) and whether a promise was made.
+
+A right-party contact is an answered call, or a session, whose group says the debtor was reached
+(``RIGHT_PARTY_GROUPS``), that carries a label the account marks right party, or that promised.
+"""
+
+from dataclasses import dataclass
+
+from .models import RIGHT_PARTY_GROUPS, Contact, Group, Outcome, Source
+from .vocabulary import fold
+
+
+@dataclass(frozen=True)
+class Classified:
+    source: str
+    intention: str
+    labels: list[str]
+    answered: bool
+    group: str
+    right_party: bool
+    promise: bool
+
+
+def _label_names(record) -> dict:
+    labels = record.multi_label if hasattr(record, "multi_label") else record.event_label
+    return labels if isinstance(labels, dict) else {}
+
+
+def classify(record, vocab: dict) -> Classified:
+    """``record`` (a ``CallResult`` or ``ChatSession``) read with the account's ``vocab``."""
+    is_call = hasattr(record, "multi_label")
+    kind = Outcome.Kind.CALLS if is_call else Outcome.Kind.SESSIONS
+    labels = list(dict.fromkeys(k for k in map(fold, _label_names(record)) if k))
+    answered = bool(record.answered) if is_call else (record.talk_round or 0) > 0
+    outcome = vocab.get((kind, record.intention))
+    if outcome is not None:
+        group = outcome.group
+    else:
+        group = Group.NO_CONTACT if is_call and not answered else Group.OTHER
+    promise = group == Group.PROMISE_TO_PAY or bool(
+        is_call and (record.asr_ptp or "").strip() not in ("", "0", "null", "None")
+    )
+    marked = any(
+        getattr(vocab.get((Outcome.Kind.LABELS, key)), "right_party", False) for key in labels
+    )
+    reached = answered if is_call else True
+    right_party = reached and (group in RIGHT_PARTY_GROUPS or marked or promise)
+    return Classified(
+        source=Source.CALL if is_call else Source.SESSION,
+        intention=record.intention or "",
+        labels=labels,
+        answered=answered,
+        group=group,
+        right_party=right_party,
+        promise=promise,
+    )
+
+
+def contact_record(record, *, endpoint_id: int | None, classified: Classified) -> Contact:
+    """Write the contact of ``record`` (one per call or session, replaced on each push)."""
+    is_call = classified.source == Source.CALL
+    values = {
+        "call_result": record if is_call else None,
+        "chat_session": None if is_call else record,
+        "endpoint_id": endpoint_id,
+        "workflow_id": record.workflow_id,
+        "number_key": record.callee_number_key if is_call else record.callee_key,
+        "occurred_at": record.started_at if is_call else (record.ended_at or record.started_at),
+        "answered": classified.answered,
+        "intention": classified.intention,
+        "labels": classified.labels,
+        "group": classified.group,
+        "right_party": classified.right_party,
+        "promise": classified.promise,
+    }
+    contact, _ = Contact.objects.update_or_create(
+        source=classified.source, call_id=record.call_id, defaults=values
+    )
+    return contact

@@ -1,0 +1,64 @@
+"""Writes of collections: what one recorded call or session adds, and what a changed label
+changes. Each record is read as stored (the latest push wins), never from the payload alone.
+"""
+
+from django.db import transaction
+
+from calls_app.models import CallResult
+from sessions_app.models import ChatSession
+
+from .contacts import classify, contact_record
+from .models import Contact, Outcome, Source
+from .vocabulary import intention_seed, labels_seed, vocabulary
+
+
+def _seed(record, endpoint_id: int) -> None:
+    is_call = hasattr(record, "multi_label")
+    kind = Outcome.Kind.CALLS if is_call else Outcome.Kind.SESSIONS
+    description = record.intention_description if is_call else ""
+    intention_seed(
+        endpoint_id=endpoint_id, kind=kind, code=record.intention, description=description
+    )
+    labels = record.multi_label if is_call else record.event_label
+    if isinstance(labels, dict):
+        labels_seed(endpoint_id=endpoint_id, names=labels)
+
+
+@transaction.atomic
+def collections_record(record, *, endpoint_id: int | None, seed: bool = True) -> Contact:
+    """Classify ``record`` (a ``CallResult`` or ``ChatSession``) for collections."""
+    if seed and endpoint_id is not None:
+        _seed(record, endpoint_id)
+    classified = classify(record, vocabulary(endpoint_id))
+    return contact_record(record, endpoint_id=endpoint_id, classified=classified)
+
+
+def outcome_reclassify(outcome: Outcome, *, chunk: int = 500) -> int:
+    """Classify again the records a changed ``outcome`` reads; returns how many."""
+    contacts = Contact.objects.filter(endpoint_id=outcome.endpoint_id)
+    if outcome.kind == Outcome.Kind.LABELS:
+        contacts = contacts.filter(labels__icontains=f'"{outcome.code}"')
+    else:
+        source = Source.CALL if outcome.kind == Outcome.Kind.CALLS else Source.SESSION
+        contacts = contacts.filter(source=source, intention=outcome.code)
+    done = 0
+    related = contacts.select_related("call_result", "chat_session").order_by("pk")
+    for contact in related.iterator(chunk_size=chunk):
+        record = contact.call_result or contact.chat_session
+        if record is not None:
+            collections_record(record, endpoint_id=outcome.endpoint_id, seed=False)
+            done += 1
+    return done
+
+
+def records_rebuild(*, since: str | None = None, chunk: int = 1000) -> int:
+    """Every call and session read again, in chunks; returns how many."""
+    done = 0
+    for model, time_field in ((CallResult, "started_at"), (ChatSession, "ended_at")):
+        records = model.objects.order_by("pk")
+        if since:
+            records = records.filter(**{f"{time_field}__date__gte": since})
+        for record in records.iterator(chunk_size=chunk):
+            collections_record(record, endpoint_id=record.endpoint_id)
+            done += 1
+    return done
