@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "customers",
     "dashboard",
     "demo",
+    "home",  # the search home page at /
     "collections_app",
 ]
 
@@ -122,6 +123,8 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 
 LOGIN_URL = "admin:login"
+# After a login (and when its ``next`` is refused as unsafe): the home page, not /accounts/profile/.
+LOGIN_REDIRECT_URL = "home"
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # Production is served over HTTPS by a reverse proxy that says so in X-Forwarded-Proto (and must
