@@ -2,8 +2,15 @@
 
 from django.contrib import admin
 from django.db import transaction
+from django.urls import reverse
+from django.utils.html import format_html
 
-from .models import Outcome
+from records.admin.record import RecordAdmin
+
+from .exports import PROMISES_CSV
+from .models import Outcome, Promise
+from .money import money_text
+from .promises import status_q, with_status
 from .services import outcome_reclassify
 
 
@@ -25,3 +32,68 @@ class OutcomeAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if change and form.changed_data:
             transaction.on_commit(lambda: outcome_reclassify(obj))
+
+
+class PromiseStatusFilter(admin.SimpleListFilter):
+    """Status as of now, in each account's zone (``collections_app.promises``)."""
+
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return Promise.Status.choices
+
+    def queryset(self, request, queryset):
+        return queryset.filter(status_q(self.value())) if self.value() else queryset
+
+
+@admin.register(Promise)
+class PromiseAdmin(RecordAdmin):
+    """ "Promises": every promise to pay, its status now, exported as CSV."""
+
+    list_display = [
+        "made_at",
+        "customer_number",
+        "case_id",
+        "workflow",
+        "endpoint",
+        "promised_date",
+        "amount_text",
+        "status_text",
+        "source_link",
+    ]
+    list_filter = [
+        PromiseStatusFilter,
+        "promised_date",
+        ("workflow", admin.RelatedFieldListFilter),
+        ("endpoint", admin.RelatedFieldListFilter),
+    ]
+    list_select_related = ["workflow", "endpoint"]
+    sortable_by = ["made_at"]
+    search_fields = ["call_id", "case_id"]
+    contact_phone_fields = ("customer_number",)
+    csv_export = PROMISES_CSV
+    readonly_fields = [f.name for f in Promise._meta.fields]
+    actions = ["export_csv"]
+
+    def get_queryset(self, request):
+        return with_status(super().get_queryset(request))
+
+    @admin.display(description="amount")
+    def amount_text(self, promise):
+        text = money_text(promise.amount, promise.currency)
+        return f"{text} (owing)" if text and promise.amount_is_owing else text
+
+    @admin.display(description="status")
+    def status_text(self, promise):
+        return Promise.Status(promise.status).label
+
+    @admin.display(description="made in")
+    def source_link(self, promise):
+        if promise.call_result_id:
+            url = reverse("admin:calls_app_callresult_change", args=[promise.call_result_id])
+        elif promise.chat_session_id:
+            url = reverse("admin:sessions_app_chatsession_change", args=[promise.chat_session_id])
+        else:
+            return promise.call_id
+        return format_html('<a href="{}">{}</a>', url, promise.get_source_display())

@@ -9,6 +9,7 @@ from sessions_app.models import ChatSession
 
 from .contacts import classify, contact_record
 from .models import Contact, Outcome, Source
+from .promises import promise_record
 from .vocabulary import intention_seed, labels_seed, vocabulary
 
 
@@ -30,7 +31,9 @@ def collections_record(record, *, endpoint_id: int | None, seed: bool = True) ->
     if seed and endpoint_id is not None:
         _seed(record, endpoint_id)
     classified = classify(record, vocabulary(endpoint_id))
-    return contact_record(record, endpoint_id=endpoint_id, classified=classified)
+    contact = contact_record(record, endpoint_id=endpoint_id, classified=classified)
+    promise_record(record, endpoint_id=endpoint_id, classified=classified)
+    return contact
 
 
 def outcome_reclassify(outcome: Outcome, *, chunk: int = 500) -> int:

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from calls_app.api import CallResultViewSet
+from collections_app.api import PromiseViewSet
 from dashboard.api import OutcomesView
 from operations.health import healthz, readyz
 from operations.metrics import metrics
@@ -14,6 +15,7 @@ from sessions_app.api import ChatSessionViewSet
 api = DefaultRouter()
 api.register("calls", CallResultViewSet, basename="call")
 api.register("sessions", ChatSessionViewSet, basename="session")
+api.register("promises", PromiseViewSet, basename="promise")
 
 # The home page is the site: no "View site" link; the product's name, not Django's.
 admin.site.site_url = None
@@ -43,4 +45,5 @@ urlpatterns = [
     ),
     path("api/", include(api.urls)),
     path("dashboard/", include("dashboard.urls")),
+    path("collections/", include("collections_app.urls")),
 ]

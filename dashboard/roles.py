@@ -18,6 +18,7 @@ SUPPORT = [
     "calls_app.view_redial",
     "calls_app.view_nodepush",
     "integrations.view_workflow",
+    "collections_app.view_promise",
 ]
 MANAGERS = [
     *SUPPORT,

@@ -29,3 +29,4 @@ def view_permission(model) -> str:
 VIEW_OUTCOMES = "collections_app.view_outcome"
 CHANGE_OUTCOMES = "collections_app.change_outcome"
 COMPARE_WORKFLOWS = "collections_app.compare_workflows"
+VIEW_PROMISES = "collections_app.view_promise"

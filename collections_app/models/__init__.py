@@ -6,11 +6,14 @@ rebuilt; they are deleted with their call or session.
 """
 
 from .outcomes import RIGHT_PARTY_GROUPS, Contact, Group, Outcome, Source
+from .promises import Promise, SlotNames
 
 __all__ = [
     "RIGHT_PARTY_GROUPS",
     "Contact",
     "Group",
     "Outcome",
+    "Promise",
+    "SlotNames",
     "Source",
 ]

@@ -1,0 +1,36 @@
+"""The rows of the collections API; the customer's number masked unless the user may see it."""
+
+from rest_framework import serializers
+
+from privacy.masking import can_view_contact_details, mask_phone
+
+from .models import Promise
+
+
+class MaskedNumberField(serializers.CharField):
+    def to_representation(self, value):
+        request = self.context.get("request")
+        text = super().to_representation(value)
+        return (
+            text if can_view_contact_details(getattr(request, "user", None)) else mask_phone(text)
+        )
+
+
+class PromiseSerializer(serializers.ModelSerializer):
+    customer_number = MaskedNumberField(read_only=True)
+    status = serializers.ChoiceField(choices=Promise.Status.choices, read_only=True)
+
+    class Meta:
+        model = Promise
+        fields = [
+            "id",
+            "source",
+            "call_id",
+            "case_id",
+            "customer_number",
+            "made_at",
+            "promised_date",
+            "amount",
+            "currency",
+            "status",
+        ]
