@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -39,6 +40,8 @@ INSTALLED_APPS = [
     "django_admin_lightweight_date_hierarchy",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",  # login lockout (privacy.lockout)
+    "csp",  # the Content-Security-Policy header (CONTENT_SECURITY_POLICY below)
     "privacy",
     "staff",
     "integrations",
@@ -54,6 +57,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -62,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.replica.ReplicaReadsMiddleware",  # marks read-only requests (with a replica)
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the lockout page
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -125,6 +130,42 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 LOGIN_URL = "admin:login"
 # After a login (and when its ``next`` is refused as unsafe): the home page, not /accounts/profile/.
 LOGIN_REDIRECT_URL = "home"
+
+# --- Login lockout (django-axes; docs/operations.md) ----------------------------------------
+# The first backend refuses a login while its username and address are locked out; the second
+# checks the password. Only password logins count: API tokens and webhook tokens never do.
+AUTHENTICATION_BACKENDS = [
+    "privacy.lockout.LoginLockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env.bool("AIRUDDER_LOGIN_LOCKOUT", default=True)
+AXES_FAILURE_LIMIT = env.int("AIRUDDER_LOGIN_FAILURE_LIMIT", default=5)
+# Failures count within this window, and a lockout lasts this long after the last one.
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AIRUDDER_LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "privacy.lockout.lockout_response"
+# A username that looks like a phone number is stored and signalled as a keyed hash.
+AXES_USERNAME_CALLABLE = "privacy.lockout.attempt_username"
+# Successful logins are not kept by axes: the audit log is the record of what users did.
+AXES_DISABLE_ACCESS_LOG = True
+
+# --- Content Security Policy (django-csp; docs/operations.md) -------------------------------
+# Everything from this origin; inline <style> and <script> elements only with the response's
+# nonce (request.csp_nonce); style attributes allowed (server-drawn bar sizes, admin widgets).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'", NONCE],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # Production is served over HTTPS by a reverse proxy that says so in X-Forwarded-Proto (and must
@@ -306,4 +347,6 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # The schema and its docs page need a login, like everything but the webhooks.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # No badge loaded from swagger.io's validator: the policy allows this origin only.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
 }
