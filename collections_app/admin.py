@@ -7,9 +7,10 @@ from django.utils.html import format_html
 
 from records.admin.record import RecordAdmin
 
-from .exports import PROMISES_CSV
-from .models import Outcome, Promise
+from .exports import NUMBERS_CSV, PROMISES_CSV
+from .models import NumberHealth, Outcome, Promise
 from .money import money_text
+from .numbers import health_q, with_health
 from .promises import status_q, with_status
 from .services import outcome_reclassify
 
@@ -97,3 +98,55 @@ class PromiseAdmin(RecordAdmin):
         else:
             return promise.call_id
         return format_html('<a href="{}">{}</a>', url, promise.get_source_display())
+
+
+class HealthFilter(admin.SimpleListFilter):
+    """Health under the current thresholds (``collections_app.numbers``)."""
+
+    title = "health"
+    parameter_name = "health"
+
+    def lookups(self, request, model_admin):
+        return NumberHealth.Health.choices
+
+    def queryset(self, request, queryset):
+        return queryset.filter(health_q(self.value())) if self.value() else queryset
+
+
+@admin.register(NumberHealth)
+class NumberHealthAdmin(RecordAdmin):
+    """Number health: which numbers to stop calling, exported as CSV to clean a contact list."""
+
+    list_display = [
+        "customer_number",
+        "endpoint",
+        "attempts",
+        "answered",
+        "right_party_contacts",
+        "days_called",
+        "last_called_at",
+        "last_outcome",
+        "health_text",
+        "patterns",
+    ]
+    list_filter = [HealthFilter, "last_outcome", ("endpoint", admin.RelatedFieldListFilter)]
+    list_select_related = ["endpoint"]
+    sortable_by = ["last_called_at"]
+    contact_phone_fields = ("customer_number",)
+    csv_export = NUMBERS_CSV
+    readonly_fields = [f.name for f in NumberHealth._meta.fields]
+    actions = ["export_csv"]
+
+    def get_queryset(self, request):
+        return with_health(super().get_queryset(request))
+
+    @admin.display(description="health")
+    def health_text(self, number):
+        return NumberHealth.Health(number.health).label
+
+    @admin.display(description="ring / hang-up")
+    def patterns(self, number):
+        def top(counts):
+            return ", ".join(f"{k} {v}" for k, v in list(counts.items())[:3])
+
+        return f"{top(number.ring_types)} / {top(number.hangup_types)}"

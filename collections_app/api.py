@@ -7,9 +7,9 @@ from rest_framework.exceptions import ValidationError
 
 from records.api import ApiSchema, ModelViewPermissions, NewestFirstPagination
 
-from .filters import PromiseFilter
-from .selectors import promises_visible
-from .serializers import PromiseSerializer
+from .filters import NumberHealthFilter, PromiseFilter
+from .selectors import numbers_visible, promises_visible
+from .serializers import NumberHealthSerializer, PromiseSerializer
 
 
 class CollectionsListViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -37,3 +37,14 @@ class PromiseViewSet(CollectionsListViewSet):
 
     def get_queryset(self):
         return promises_visible(self.request.user).annotate(sort_at=F("made_at"))
+
+
+class NumberHealthViewSet(CollectionsListViewSet):
+    """Customer numbers, last called first, with their health now (``?health=unreachable``)."""
+
+    queryset = NumberHealthFilter._meta.model.objects.none()
+    filterset_class = NumberHealthFilter
+    serializer_class = NumberHealthSerializer
+
+    def get_queryset(self):
+        return numbers_visible(self.request.user).annotate(sort_at=F("last_called_at"))

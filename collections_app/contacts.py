@@ -66,7 +66,10 @@ def contact_record(record, *, endpoint_id: int | None, classified: Classified) -
         "endpoint_id": endpoint_id,
         "workflow_id": record.workflow_id,
         "number_key": record.callee_number_key if is_call else record.callee_key,
-        "occurred_at": record.started_at if is_call else (record.ended_at or record.started_at),
+        # Always a time: AI Rudder may leave the call's or session's own times out.
+        "occurred_at": (record.started_at or record.last_pushed_at)
+        if is_call
+        else (record.ended_at or record.started_at or record.notified_at),
         "answered": classified.answered,
         "intention": classified.intention,
         "labels": classified.labels,

@@ -17,3 +17,15 @@ PROMISES_CSV = CsvExport(
         Column("amount_text", lambda p: money_text(p.amount, p.currency)),
     ),
 )
+
+NUMBERS_CSV = CsvExport(
+    name="number-health",
+    select_related=("endpoint",),
+    columns=(
+        Column("customer_number", attribute("customer_number"), mask=mask_phone),
+        Column("account", attribute("endpoint.name")),
+        *fields("attempts", "answered", "right_party_contacts", "days_called"),
+        *fields("first_called_at", "last_called_at", "last_outcome", "last_intention"),
+        *fields("last_answered_outcome", "health", "ring_types", "hangup_types"),
+    ),
+)

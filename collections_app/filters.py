@@ -4,7 +4,8 @@ import django_filters
 
 from records.filtering import ValuesFilter
 
-from .models import Promise
+from .models import NumberHealth, Promise
+from .numbers import health_q
 from .promises import status_q
 
 
@@ -21,3 +22,16 @@ class PromiseFilter(django_filters.FilterSet):
 
     def filter_status(self, queryset, name, value):
         return queryset.filter(status_q(value)) if value else queryset
+
+
+class NumberHealthFilter(django_filters.FilterSet):
+    health = django_filters.ChoiceFilter(
+        choices=NumberHealth.Health.choices, method="filter_health"
+    )
+
+    class Meta:
+        model = NumberHealth
+        fields = []
+
+    def filter_health(self, queryset, name, value):
+        return queryset.filter(health_q(value)) if value else queryset

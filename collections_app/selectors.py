@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from records.scope import visible
 
-from .models import Promise
+from .models import NumberHealth, Promise
+from .numbers import with_health
 from .promises import status_q, with_status
 
 DUE_TODAY_LIMIT = 500
@@ -24,3 +25,8 @@ def promises_due_today(user, now: dt.datetime | None = None) -> list[Promise]:
     now = now or timezone.now()
     due = promises_visible(user, now).filter(status_q(Promise.Status.DUE, now))
     return list(due.order_by("-amount", "-made_at", "-id")[:DUE_TODAY_LIMIT])
+
+
+def numbers_visible(user) -> QuerySet:
+    """Every number's health ``user`` may see, each with its ``health`` now."""
+    return visible(with_health(NumberHealth.objects.select_related("endpoint")), user)

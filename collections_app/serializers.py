@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from privacy.masking import can_view_contact_details, mask_phone
 
-from .models import Promise
+from .models import NumberHealth, Promise
 
 
 class MaskedNumberField(serializers.CharField):
@@ -33,4 +33,20 @@ class PromiseSerializer(serializers.ModelSerializer):
             "amount",
             "currency",
             "status",
+        ]
+
+
+class NumberHealthSerializer(serializers.ModelSerializer):
+    customer_number = MaskedNumberField(read_only=True)
+    health = serializers.ChoiceField(choices=NumberHealth.Health.choices, read_only=True)
+
+    class Meta:
+        model = NumberHealth
+        fields = [
+            "customer_number",
+            "attempts",
+            "answered",
+            "right_party_contacts",
+            "last_called_at",
+            "health",
         ]

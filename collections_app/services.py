@@ -9,6 +9,7 @@ from sessions_app.models import ChatSession
 
 from .contacts import classify, contact_record
 from .models import Contact, Outcome, Source
+from .numbers import number_health_refresh
 from .promises import promise_record
 from .vocabulary import intention_seed, labels_seed, vocabulary
 
@@ -33,6 +34,8 @@ def collections_record(record, *, endpoint_id: int | None, seed: bool = True) ->
     classified = classify(record, vocabulary(endpoint_id))
     contact = contact_record(record, endpoint_id=endpoint_id, classified=classified)
     promise_record(record, endpoint_id=endpoint_id, classified=classified)
+    if contact.source == Source.CALL:
+        number_health_refresh(endpoint_id=endpoint_id, number_key=contact.number_key)
     return contact
 
 

@@ -6,7 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from calls_app.api import CallResultViewSet
-from collections_app.api import PromiseViewSet
+from collections_app.api import NumberHealthViewSet, PromiseViewSet
 from dashboard.api import OutcomesView
 from operations.health import healthz, readyz
 from operations.metrics import metrics
@@ -16,6 +16,7 @@ api = DefaultRouter()
 api.register("calls", CallResultViewSet, basename="call")
 api.register("sessions", ChatSessionViewSet, basename="session")
 api.register("promises", PromiseViewSet, basename="promise")
+api.register("numbers", NumberHealthViewSet, basename="number")
 
 # The home page is the site: no "View site" link; the product's name, not Django's.
 admin.site.site_url = None

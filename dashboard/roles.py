@@ -19,6 +19,7 @@ SUPPORT = [
     "calls_app.view_nodepush",
     "integrations.view_workflow",
     "collections_app.view_promise",
+    "collections_app.view_numberhealth",
 ]
 MANAGERS = [
     *SUPPORT,

@@ -5,6 +5,7 @@ All but the vocabulary are derived from the records when they are processed, so 
 rebuilt; they are deleted with their call or session.
 """
 
+from .numbers import NumberHealth
 from .outcomes import RIGHT_PARTY_GROUPS, Contact, Group, Outcome, Source
 from .promises import Promise, SlotNames
 
@@ -12,6 +13,7 @@ __all__ = [
     "RIGHT_PARTY_GROUPS",
     "Contact",
     "Group",
+    "NumberHealth",
     "Outcome",
     "Promise",
     "SlotNames",
