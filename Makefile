@@ -8,10 +8,12 @@ PORT ?= 8000
 
 .PHONY: run test fuzz lint setup browser-deps migrate worker beat
 
+# Quiet: the few lines `make run` ends with (URL, user, password) must not drown in install output.
 $(STAMP): requirements.txt
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	rm -f $(VENV)/.installed-* && touch $(STAMP)
+	@echo "Installing requirements.txt into $(VENV) (the first time takes a minute)..."
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install -q -q --disable-pip-version-check -r requirements.txt
+	@rm -f $(VENV)/.installed-* && touch $(STAMP)
 
 # The browser tests (tests/browser/) drive Debian's Chromium through Playwright from pip; never
 # `playwright install`. Installed here when missing (as root, as in CI).
@@ -21,16 +23,27 @@ browser-deps:
 setup: $(STAMP)
 
 migrate: setup
-	$(BIN)/python manage.py migrate --noinput
+	@$(BIN)/python manage.py migrate --noinput -v 0
 
-run: export DJANGO_DEBUG ?= on
-run: migrate
-	$(BIN)/python manage.py setup_roles
-	$(BIN)/python manage.py bootstrap --host $(HOST) --port $(PORT)
-	$(BIN)/python manage.py load_demo
+# The local settings `make run` chooses (debug on, a generated key, SQLite), written the first time
+# only and git-ignored: every manage.py command of this tree reads them (config/settings.py), so the
+# commands it prints work as printed. Production has no .env and still needs DJANGO_SECRET_KEY.
+.env:
+	@umask 077 && { \
+	  echo "# Written by make run (git-ignored): the local settings manage.py uses in this tree."; \
+	  echo "# Never for production, which sets DJANGO_SECRET_KEY and leaves DJANGO_DEBUG off."; \
+	  echo "DJANGO_DEBUG=on"; \
+	  echo "DJANGO_LOCAL_SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')"; \
+	  echo "DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3"; \
+	} > $@
+
+run: .env migrate
+	@$(BIN)/python manage.py setup_roles -v 0
 	@# Without a broker there is no periodic sweep: catch up on events a crash left unprocessed.
-	$(BIN)/python manage.py process_events
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@$(BIN)/python manage.py process_events
+	@# The endpoint, the admin user, the demo (its times moved to today), then the block to read.
+	@$(BIN)/python manage.py bootstrap --host $(HOST) --port $(PORT) --load-demo
+	@$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Two test processes (pytest-xdist), each with its own Redis database for the real-worker tests.
 PYTEST_WORKERS ?= 2

@@ -4,6 +4,7 @@ Unset ``DATABASE_URL`` means a SQLite file in the project; unset ``CELERY_BROKER
 run in-process right after the transaction that queued them commits.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,15 +15,23 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# `make run` writes `.env` (git-ignored) the first time: the local settings every manage.py of
+# the tree then uses. A test run is hermetic: it reads none unless one is named (pytest sets
+# PYTEST_VERSION for itself and the processes it starts).
+if "PYTEST_VERSION" not in os.environ or "DJANGO_ENV_FILE" in os.environ:
+    environ.Env.read_env(env.str("DJANGO_ENV_FILE", str(BASE_DIR / ".env")), overwrite=False)
 
-# Off unless turned on (`make run` turns it on): production is the default.
+# Off unless turned on (`make run`'s .env turns it on): production is the default.
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY is required when DJANGO_DEBUG is off.")
-    SECRET_KEY = "insecure-local-development-key-do-not-use-in-production"  # noqa: S105
+    # The key `make run` generated into .env; counts only with debug on, never as production's.
+    SECRET_KEY = env(
+        "DJANGO_LOCAL_SECRET_KEY",
+        default="insecure-local-development-key-do-not-use-in-production",
+    )
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 

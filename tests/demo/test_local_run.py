@@ -18,7 +18,7 @@ from sessions_app.kinds import CHATBOT_SESSION_END
 from sessions_app.models import ChatSession
 
 pytestmark = pytest.mark.django_db
-PASSWORD = re.compile(r"password: (\S+)")
+PASSWORD = re.compile(r"Password: (\S+)$", re.MULTILINE)
 
 
 @pytest.fixture(autouse=True)
@@ -50,7 +50,7 @@ def test_first_run_creates_endpoint_superuser_and_demo_and_prints_the_urls(clien
     base = f"http://127.0.0.1:8765/webhooks/airudder/{endpoint.token}"
     assert f"{base}/chatbot-session-end/" in output
     assert f"{base}/call-result/" in output
-    assert "http://127.0.0.1:8765/admin/" in output
+    assert "Open:     http://127.0.0.1:8765/\n" in output
     password = PASSWORD.search(output).group(1)
     assert client.login(username="admin", password=password)
     assert get_user_model().objects.get(username="admin").is_superuser
@@ -102,7 +102,7 @@ def test_webhook_urls_use_the_public_base_url_the_admin_the_local_one():
 
     token = WebhookEndpoint.objects.get().token
     assert f"https://inbox.example.com/webhooks/airudder/{token}/call-result/" in output
-    assert "Admin:  http://127.0.0.1:8765/admin/" in output
+    assert "Open:     http://127.0.0.1:8765/\n" in output
 
 
 def test_bootstrap_alone_loads_no_demo():

@@ -14,6 +14,8 @@ class Command(BaseCommand):
             result = roles_setup()
         except MissingPermission as exc:
             raise CommandError(str(exc)) from exc
+        if options["verbosity"] == 0:  # `make run`: its last lines are the ones to read
+            return
         for name, (created, count) in result.items():
             state = "created" if created else "updated"
             self.stdout.write(f"{name}: {state}, {count} permissions")

@@ -1,8 +1,8 @@
 """What ``make run`` does before it starts the server; safe to run any number of times.
 
-It creates the webhook endpoint "default" and a superuser "admin" when they are missing (the
-generated password is printed that one time only) and prints the URLs to open and to give AI
-Rudder. The demo data is another command's (``manage.py load_demo``, in the ``demo`` app).
+It creates the webhook endpoint "default" and a superuser "admin" when they are missing, then
+ends with one short block to read: the URL, the user and its generated password (that one time
+only), the URLs to give AI Rudder. ``--load-demo`` runs the demo's ``load_demo`` before it.
 """
 
 import secrets
@@ -10,6 +10,7 @@ import secrets
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 
@@ -19,6 +20,7 @@ from integrations.services import webhook_endpoint_create
 
 ENDPOINT_NAME = "default"
 ADMIN_USERNAME = "admin"
+MANAGE = ".venv/bin/python manage.py"  # as printed: it works as is in a tree `make run` set up
 
 
 class Command(BaseCommand):
@@ -41,17 +43,25 @@ class Command(BaseCommand):
             help="IANA time zone of the AI Rudder account, for a new 'default' endpoint only "
             "(default UTC; call results carry naive local times read in it).",
         )
+        parser.add_argument(
+            "--load-demo",
+            action="store_true",
+            help="Also load the demo (manage.py load_demo) before printing the summary.",
+        )
 
     def handle(self, *args, **options):
         endpoint = self._endpoint(options["timezone"])
-        self._superuser()
+        login = self._superuser()
+        if options["load_demo"]:
+            # By name: the demo is a reader's command, above this layer.
+            call_command("load_demo", endpoint=ENDPOINT_NAME, stdout=self.stdout)
         host = options["host"]
         if host in ("", "0.0.0.0", "::"):  # noqa: S104 - listening everywhere: show loopback
             host = "127.0.0.1"
         local_url = f"http://{host}:{options['port']}"
         # The URLs for AI Rudder use the public address when one is configured.
         public_url = options["base_url"] or (settings.AIRUDDER_PUBLIC_BASE_URL or local_url)
-        self._urls(endpoint, local_url, public_url.rstrip("/"))
+        self._block(endpoint, login, local_url, public_url.rstrip("/"))
 
     def _endpoint(self, timezone_name: str) -> WebhookEndpoint:
         endpoint = WebhookEndpoint.objects.filter(name=ENDPOINT_NAME).first()
@@ -73,47 +83,54 @@ class Command(BaseCommand):
         )
         return endpoint
 
-    def _superuser(self) -> None:
+    def _superuser(self) -> list[tuple[str, str]]:
+        """The block's login lines: the new password this once, else how to set one."""
         users = get_user_model().objects
+        change = f"{MANAGE} changepassword {ADMIN_USERNAME}"
         if users.filter(is_superuser=True).exists():
-            self.stdout.write("A superuser exists: no new password.")
-            return
+            name = ADMIN_USERNAME if users.filter(username=ADMIN_USERNAME).exists() else None
+            if name is None:
+                return [("User", "the superuser you created (make run creates none)")]
+            return [
+                ("User", ADMIN_USERNAME),
+                ("Password", f"shown on the first run only; a new one: {change}"),
+            ]
         if users.filter(username=ADMIN_USERNAME).exists():
             self.stdout.write(
                 self.style.WARNING(
                     f"User {ADMIN_USERNAME!r} exists but is not a superuser; "
-                    "create one with: .venv/bin/python manage.py createsuperuser"
+                    f"create one with: {MANAGE} createsuperuser"
                 )
             )
-            return
+            return [("User", f"none yet: {MANAGE} createsuperuser")]
         password = secrets.token_urlsafe(12)
         users.create_superuser(username=ADMIN_USERNAME, email="", password=password)
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Superuser {ADMIN_USERNAME!r} created with the password: {password}\n"
-                "  It is shown this once only; change it in the admin or with "
-                f"`.venv/bin/python manage.py changepassword {ADMIN_USERNAME}`."
-            )
-        )
+        return [
+            ("User", ADMIN_USERNAME),
+            ("Password", self.style.SUCCESS(password)),
+            ("", f"shown this once only; to change it: {change}"),
+        ]
 
-    def _urls(self, endpoint: WebhookEndpoint, local_url: str, public_url: str) -> None:
+    def _block(self, endpoint, login: list[tuple[str, str]], local_url: str, public_url: str):
+        """The few lines to read once set up: where to log in, as whom, what AI Rudder calls."""
         urls = endpoint.webhook_urls(public_url)
         width = max(len(kind.label) for kind in kinds.all_kinds()) + 1
-        lines = "".join(
-            f"  {kind.label + ':':<{width}} {urls[kind.slug]}\n" for kind in kinds.all_kinds()
+        webhooks = "".join(
+            f"    {kind.label + ':':<{width}} {urls[kind.slug]}\n" for kind in kinds.all_kinds()
         )
         first = next(kinds.all_kinds())
         example = first.example.relative_to(settings.BASE_DIR)
+        rows = [("Open", f"{local_url}{reverse('home')}"), *login]
+        lines = "".join(f"  {label + ':' if label else '':<10}{text}\n" for label, text in rows)
+        rule = "-" * 72
         self.stdout.write(
-            "\n"
-            f"Admin:  {local_url}{reverse('admin:index')}\n"
-            "\n"
-            "Webhook URLs to give AI Rudder (the token in them is the credential: keep it secret; "
-            "behind a public HTTPS host use that host instead):\n"
+            f"\n{rule}\n"
+            f"{self.style.MIGRATE_HEADING('AI Rudder inbox')}\n"
             f"{lines}"
-            "\n"
-            "Try it with AI Rudder's example:\n"
-            f"  curl -sS -X POST '{urls[first.slug]}' -H 'X-AIRudder-Sign;' "
-            "-H 'Content-Type: application/json' "
-            f"--data-binary @{example}\n"
+            "  Webhook URLs to give AI Rudder (the token in them is the credential: keep it "
+            "secret):\n"
+            f"{webhooks}"
+            f"  Try one:  curl -sS -X POST '{urls[first.slug]}' -H 'X-AIRudder-Sign;' "
+            f"-H 'Content-Type: application/json' --data-binary @{example}\n"
+            f"{rule}\n"
         )
