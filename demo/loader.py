@@ -1,4 +1,5 @@
-"""Delivering the demo bodies to an endpoint through the webhook's own services, once.
+"""Delivering the demo bodies to an endpoint through the webhook's own services, once, and
+moving them forward so that the last days always have data.
 
 Generation is deterministic (see ``demo.account``): the same ids every time, only the times follow
 ``now``, which is what lets a later run tell a body it delivered before from a new one.
@@ -7,13 +8,19 @@ Generation is deterministic (see ``demo.account``): the same ids every time, onl
 import json
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.db.models import F, Min
 from django.utils import timezone
 
 from calls_app.kinds import CALL_RESULT
 from integrations.models import WebhookEndpoint, WebhookEvent
-from integrations.services import webhook_dedup_key, webhook_event_process, webhook_event_receive
+from integrations.services import (
+    webhook_body_parse,
+    webhook_dedup_key,
+    webhook_event_process,
+    webhook_event_receive,
+)
 from sessions_app.kinds import CHATBOT_SESSION_END
 
 from .calls import demo_call_payloads
@@ -29,6 +36,54 @@ class DemoReport:
     delivered: Counter = field(default_factory=Counter)
     already_loaded: int = 0
     failed: list[str] = field(default_factory=list)
+
+
+def demo_events(endpoint: WebhookEndpoint):
+    """The demo's deliveries to ``endpoint``: they alone carry the demo's User-Agent."""
+    return WebhookEvent.objects.filter(
+        endpoint=endpoint, **{"headers__User-Agent": DEMO_USER_AGENT}
+    )
+
+
+def _match_key(kind: str, payload: dict | None) -> str:
+    """What names a demo body whatever its times: a chat's call id, a call's node push."""
+    if not isinstance(payload, dict):
+        return ""
+    if kind == CHATBOT_SESSION_END.slug:
+        return str(payload.get("call_id") or "")
+    return webhook_dedup_key(kind=kind, payload=payload, body=b"")
+
+
+def demo_move_forward(*, endpoint: WebhookEndpoint, now: datetime | None = None) -> int:
+    """Move the demo's times forward by the whole days since it was loaded; returns the days.
+
+    The first delivery's arrival remembers when that was (it moves too). Each body is generated
+    again for the later moment and processed again in place: same events, same records, no
+    delivery counted twice; a demo a week old shows the last week again.
+    """
+    events = demo_events(endpoint)
+    loaded_at = events.aggregate(first=Min("received_at"))["first"]
+    days = ((now or timezone.now()) - loaded_at).days if loaded_at else 0
+    if days < 1:
+        return 0
+    shift = timedelta(days=days)
+    bodies = {
+        (kind, _match_key(kind, payload)): payload
+        for kind, payload in demo_payloads(endpoint=endpoint, now=loaded_at + shift)
+    }
+    events.update(
+        received_at=F("received_at") + shift, last_received_at=F("last_received_at") + shift
+    )
+    for event in events.order_by("received_at", "pk").only("pk", "kind", "body"):
+        old, _ = webhook_body_parse(bytes(event.body))
+        new = bodies.get((event.kind, _match_key(event.kind, old)))
+        if new is None or new == old:  # AI Rudder's examples: their times are their own
+            continue
+        body = json.dumps(new, ensure_ascii=False).encode()
+        dedup_key = webhook_dedup_key(kind=event.kind, payload=new, body=body)
+        WebhookEvent.objects.filter(pk=event.pk).update(body=body, dedup_key=dedup_key)
+        webhook_event_process(event_id=event.pk, force=True, payload=new)
+    return days
 
 
 def _already_delivered(endpoint: WebhookEndpoint, kind: str, payload: dict, dedup_key: str) -> bool:

@@ -1,19 +1,20 @@
 """``manage.py load_demo``: the demo data, delivered once through the real ingest path.
 
-Used by ``make run`` (after ``bootstrap``) and by the benchmarks. Safe to run any number of
-times: a body delivered before is skipped, never counted as one of AI Rudder's retries.
+Used by ``make run`` (through ``bootstrap --load-demo``) and by the benchmarks. Safe to run any
+number of times: a body delivered before is skipped, never counted as one of AI Rudder's retries,
+and a demo loaded days ago is moved forward by those days, so the last days always have data.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 
 from calls_app.kinds import CALL_RESULT
-from demo.loader import demo_load
+from demo.loader import demo_load, demo_move_forward
 from integrations.models import WebhookEndpoint
 from sessions_app.kinds import CHATBOT_SESSION_END
 
 
 class Command(BaseCommand):
-    help = "Deliver the demo's chat sessions and calls to an endpoint, once."
+    help = "Deliver the demo's chat sessions and calls to an endpoint once; move them to today."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -25,6 +26,11 @@ class Command(BaseCommand):
         if endpoint is None:
             raise CommandError(
                 f"No endpoint {options['endpoint']!r}: run manage.py bootstrap or create_endpoint."
+            )
+        days = demo_move_forward(endpoint=endpoint)
+        if days:
+            self.stdout.write(
+                f"Demo data moved {days} day{'s' if days > 1 else ''} forward, to today."
             )
         report = demo_load(endpoint=endpoint)
         chats = report.delivered[CHATBOT_SESSION_END.slug]
