@@ -1,4 +1,5 @@
-"""Pages of collections for people: the promises due today (support)."""
+"""Pages of collections for people: the promises due today (support), the comparison of two
+workflows (managers)."""
 
 from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import render
@@ -6,8 +7,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from privacy.masking import can_view_contact_details, mask_phone
-from privacy.permissions import VIEW_PROMISES
+from privacy.permissions import COMPARE_WORKFLOWS, VIEW_PROMISES
+from records.models import Workflow
 
+from .comparison import CompareForm, workflows_compare
 from .money import money_text
 from .selectors import DUE_TODAY_LIMIT, promises_due_today
 
@@ -32,3 +35,18 @@ def due_today(request):
         "today": timezone.localdate(),
     }
     return render(request, "collections_app/due_today.html", context)
+
+
+@require_GET
+@login_required
+@permission_required(COMPARE_WORKFLOWS, raise_exception=True)
+def compare(request):
+    form = CompareForm(request.GET or None)
+    result = workflows_compare(request.user, form.cleaned_data) if form.is_valid() else None
+    context = {
+        "title": "Which workflow works",
+        "form": form,
+        "result": result,
+        "workflows": Workflow.objects.order_by("name", "workflow_id")[:500],
+    }
+    return render(request, "collections_app/compare.html", context)

@@ -6,7 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from calls_app.api import CallResultViewSet
-from collections_app.api import NumberHealthViewSet, PromiseViewSet
+from collections_app.api import CompareView, NumberHealthViewSet, PromiseViewSet
 from dashboard.api import OutcomesView
 from operations.health import healthz, readyz
 from operations.metrics import metrics
@@ -38,6 +38,7 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("api/outcomes/", OutcomesView.as_view(), name="outcomes"),
+    path("api/compare/", CompareView.as_view(), name="compare"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path(
         "api/docs/",

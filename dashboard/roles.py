@@ -27,6 +27,7 @@ MANAGERS = [
     "integrations.export_csv",
     "collections_app.view_outcome",
     "collections_app.change_outcome",
+    "collections_app.compare_workflows",
 ]
 INTEGRATORS = [
     "integrations.view_webhookendpoint",
