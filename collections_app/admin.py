@@ -8,11 +8,11 @@ from django.utils.html import format_html
 from records.admin.record import RecordAdmin
 
 from .exports import NUMBERS_CSV, PROMISES_CSV
-from .models import NumberHealth, Outcome, Promise
+from .models import NumberHealth, Outcome, Promise, SlotNames
 from .money import money_text
 from .numbers import health_q, with_health
 from .promises import status_q, with_status
-from .services import outcome_reclassify
+from .services import outcome_reclassify, promises_reread
 
 
 @admin.register(Outcome)
@@ -33,6 +33,18 @@ class OutcomeAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if change and form.changed_data:
             transaction.on_commit(lambda: outcome_reclassify(obj))
+
+
+@admin.register(SlotNames)
+class SlotNamesAdmin(admin.ModelAdmin):
+    """Which slots carry a promised date and amount, per account (empty: the defaults)."""
+
+    list_display = ["endpoint", "date_slots", "amount_slots"]
+    list_select_related = ["endpoint"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        transaction.on_commit(lambda: promises_reread(obj.endpoint_id))
 
 
 class PromiseStatusFilter(admin.SimpleListFilter):

@@ -39,6 +39,17 @@ def collections_record(record, *, endpoint_id: int | None, seed: bool = True) ->
     return contact
 
 
+def _read_again(contacts, endpoint_id: int | None, chunk: int) -> int:
+    done = 0
+    related = contacts.select_related("call_result", "chat_session").order_by("pk")
+    for contact in related.iterator(chunk_size=chunk):
+        record = contact.call_result or contact.chat_session
+        if record is not None:
+            collections_record(record, endpoint_id=endpoint_id, seed=False)
+            done += 1
+    return done
+
+
 def outcome_reclassify(outcome: Outcome, *, chunk: int = 500) -> int:
     """Classify again the records a changed ``outcome`` reads; returns how many."""
     contacts = Contact.objects.filter(endpoint_id=outcome.endpoint_id)
@@ -47,14 +58,13 @@ def outcome_reclassify(outcome: Outcome, *, chunk: int = 500) -> int:
     else:
         source = Source.CALL if outcome.kind == Outcome.Kind.CALLS else Source.SESSION
         contacts = contacts.filter(source=source, intention=outcome.code)
-    done = 0
-    related = contacts.select_related("call_result", "chat_session").order_by("pk")
-    for contact in related.iterator(chunk_size=chunk):
-        record = contact.call_result or contact.chat_session
-        if record is not None:
-            collections_record(record, endpoint_id=outcome.endpoint_id, seed=False)
-            done += 1
-    return done
+    return _read_again(contacts, outcome.endpoint_id, chunk)
+
+
+def promises_reread(endpoint_id: int, *, chunk: int = 500) -> int:
+    """Read the account's promises again (its promise slot names changed)."""
+    contacts = Contact.objects.filter(endpoint_id=endpoint_id, promise=True)
+    return _read_again(contacts, endpoint_id, chunk)
 
 
 def records_rebuild(*, since: str | None = None, chunk: int = 1000) -> int:

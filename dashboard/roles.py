@@ -28,6 +28,8 @@ MANAGERS = [
     "collections_app.view_outcome",
     "collections_app.change_outcome",
     "collections_app.compare_workflows",
+    "collections_app.view_slotnames",
+    "collections_app.change_slotnames",
 ]
 INTEGRATORS = [
     "integrations.view_webhookendpoint",

@@ -287,3 +287,25 @@ def test_lists_read_a_bounded_number_of_queries(client, call, django_assert_max_
     for url in urls:
         with django_assert_max_num_queries(14):
             assert client.get(url).status_code == 200
+
+
+def test_an_accounts_own_slot_names_are_read_once_saved_in_the_admin(
+    call, endpoint, admin_client, django_capture_on_commit_callbacks
+):
+    call("c-1", **PTP, slots={"Janji_Tanggal": "2025-04-22", "Janji_Jumlah": "750.000"})
+    assert Promise.objects.get().promised_date is None
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            "/admin/collections_app/slotnames/add/",
+            {
+                "endpoint": endpoint.pk,
+                "date_slots": '["janji tanggal"]',
+                "amount_slots": '["JANJI-JUMLAH"]',
+            },
+        )
+
+    assert response.status_code == 302
+    promise = Promise.objects.get()
+    assert promise.promised_date == dt.date(2025, 4, 22)
+    assert promise.amount == Decimal("750000") and not promise.amount_is_owing
