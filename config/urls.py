@@ -24,7 +24,7 @@ admin.site.site_header = admin.site.site_title = "AI Rudder inbox"
 admin.site.index_title = "Records and settings"
 
 urlpatterns = [
-    path("", login_required(RedirectView.as_view(pattern_name="admin:index")), name="home"),
+    path("", include("home.urls")),
     path("webhooks/airudder/", include("integrations.urls")),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
