@@ -18,7 +18,7 @@ from privacy.masking import can_view_contact_details, mask_phone
 from sessions_app.models import ChatSession
 
 from .erasure import ErasureError, customer_erase
-from .views import _record_id
+from .selectors import record_id as _record_id
 
 
 def _phone_from(request) -> str:

@@ -5,17 +5,21 @@ from urllib.parse import urlencode
 from django.contrib import admin
 from django.contrib.auth import get_permission_codename
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 
 from calls_app.models import CallResult
 from privacy.audit import ERASE_PERMISSION, Action, audit_record
-from privacy.masking import can_view_contact_details, mask_phone
+from privacy.masking import can_view_contact_details, mask_name, mask_phone
 from sessions_app.models import ChatSession
 
-from .selectors import HISTORY_LIMIT, customer_history
+from .selectors import (
+    HISTORY_LIMIT,
+    Subject,
+    customer_history,
+    customer_summary,
+    history_subject,
+)
 
 
 def _may_view(request, model) -> bool:
@@ -24,13 +28,6 @@ def _may_view(request, model) -> bool:
         request.user.has_perm(f"{opts.app_label}.{get_permission_codename(action, opts)}")
         for action in ("view", "change")
     )
-
-
-def _record_id(value: str) -> int:
-    """A record's id from the query string; anything else is no record (404), not an error."""
-    if not value.isdigit():
-        raise Http404("no such record")
-    return int(value)
 
 
 def _change_url(model, pk: int) -> str | None:
@@ -68,72 +65,75 @@ def customer_history_url(
     return f"{url}?{urlencode(params)}" if params else url
 
 
-def customer_history_view(request):
-    """Every call and chat session of a number or case id; each row opens its record.
+def _audit(request, subject: Subject, rows: list, reveal: bool) -> None:
+    """Who looked up which customer: the record it was opened from, never the number."""
+    label = subject.label or "search"
+    details = {"rows": len(rows), "unmasked": reveal}
+    audit_record(
+        user=request.user,
+        action=Action.VIEW_CUSTOMER_HISTORY,
+        obj=subject.record,
+        label=label,
+        request=request,
+        details=details,
+    )
+    if reveal and rows:
+        audit_record(
+            user=request.user,
+            action=Action.REVEAL_CONTACT_DETAILS,
+            obj=subject.record,
+            label=label,
+            request=request,
+        )
 
-    Rows are limited to what the user may view: calls, chat sessions, or both.
-    """
+
+def _masked(value: str, reveal: bool, mask=mask_phone) -> str:
+    return value if reveal or not value else mask(value)
+
+
+def customer_history_view(request):
+    """A customer's page: who (masked by permission), what they owe, and every call and chat
+    session they may see, newest first, each opening its record."""
     may_calls, may_sessions = _may_view(request, CallResult), _may_view(request, ChatSession)
     if not (may_calls or may_sessions):
         raise PermissionDenied
     reveal = can_view_contact_details(request.user)
-    # The form posts (CSRF-protected), so the number is in no URL, browser history or access
-    # log; ``?phone=`` still works for old links.
+    # The form posts (CSRF-protected), so a typed number is in no URL, history or access log.
     data = request.POST if request.method == "POST" else request.GET
-    phone = data.get("phone", "").strip()
-    case_id = data.get("case_id", "").strip()
-    subject = ""
-    if "call" in request.GET:
-        if not may_calls:
-            raise PermissionDenied
-        call = get_object_or_404(CallResult, pk=_record_id(request.GET["call"]))
-        phone, case_id = call.callee_number or call.contact_number, call.case_id
-        subject = f"call {call.call_id}"
-    elif "chat_session" in request.GET:
-        if not may_sessions:
-            raise PermissionDenied
-        session = get_object_or_404(ChatSession, pk=_record_id(request.GET["chat_session"]))
-        phone, case_id = session.callee, ""
-        subject = f"chat session {session.call_id}"
-    rows = customer_history(
-        phone=phone, case_id=case_id, calls=may_calls, chat_sessions=may_sessions
+    subject = history_subject(
+        {**data.dict(), **request.GET.dict()}, may_calls=may_calls, may_sessions=may_sessions
     )
-    models = {"call": CallResult, "chat session": ChatSession}
-    if phone or case_id:
-        # Who looked up which customer: the record it was opened from, never the number.
-        record = (
-            call if "call" in request.GET else session if "chat_session" in request.GET else None
-        )
-        audit_record(
-            user=request.user,
-            action=Action.VIEW_CUSTOMER_HISTORY,
-            obj=record,
-            label=subject or "search",
-            request=request,
-            details={"rows": len(rows), "unmasked": reveal},
-        )
-        if reveal and rows:
-            audit_record(
-                user=request.user,
-                action=Action.REVEAL_CONTACT_DETAILS,
-                obj=record,
-                label=subject or "search",
-                request=request,
-            )
+    rows = customer_history(
+        phone=subject.phone,
+        case_id=subject.case_id,
+        calls=may_calls,
+        chat_sessions=may_sessions,
+        user=request.user,
+    )
+    if subject.phone or subject.case_id:
+        _audit(request, subject, rows, reveal)
+    summary = customer_summary(rows) if may_calls else None
     erase_params = {k: request.GET[k] for k in ("call", "chat_session") if k in request.GET}
+    models = {"call": CallResult, "chat session": ChatSession}
     context = {
         **admin.site.each_context(request),
         "title": "Customer history",
-        "subject": subject,
-        "phone": phone if reveal or not subject else mask_phone(phone),
-        "case_id": case_id,
-        "searched": bool(phone or case_id),
-        "form_values": {"phone": "" if subject else phone, "case_id": case_id},
+        "subject": subject.label,
+        "phone": _masked(subject.phone, reveal or not subject.label),
+        "case_id": subject.case_id,
+        "searched": bool(subject.phone or subject.case_id),
+        "form_values": {
+            "phone": "" if subject.label else subject.phone,
+            "case_id": subject.case_id,
+        },
+        "summary": summary,
+        "name": _masked(summary.name, reveal, mask_name) if summary else "",
+        "numbers": [_masked(n, reveal) for n in summary.numbers] if summary else [],
         "rows": [
             {
                 "row": row,
                 "url": _change_url(models[row.kind], row.pk),
-                "phone": row.phone if reveal else mask_phone(row.phone),
+                "phone": _masked(row.phone, reveal),
             }
             for row in rows
         ],
