@@ -20,17 +20,11 @@ SUPPORT = [
     "integrations.view_workflow",
     "collections_app.view_promise",
     "collections_app.view_numberhealth",
-]
-MANAGERS = [
-    *SUPPORT,
-    "dashboard.view_dashboard",
-    "integrations.export_csv",
     "collections_app.view_outcome",
-    "collections_app.change_outcome",
-    "collections_app.compare_workflows",
-    "collections_app.view_slotnames",
-    "collections_app.change_slotnames",
 ]
+# Comparing workflows is part of the dashboard (its permission). Each account's outcome
+# vocabulary and slot names are account configuration: superusers and ``label_intention``.
+MANAGERS = [*SUPPORT, "dashboard.view_dashboard", "integrations.export_csv"]
 INTEGRATORS = [
     "integrations.view_webhookendpoint",
     "integrations.add_webhookendpoint",

@@ -28,6 +28,6 @@ def view_permission(model) -> str:
 # Collections (collections_app): the outcome vocabulary, promises, number health, comparisons.
 VIEW_OUTCOMES = "collections_app.view_outcome"
 CHANGE_OUTCOMES = "collections_app.change_outcome"
-COMPARE_WORKFLOWS = "collections_app.compare_workflows"
+COMPARE_WORKFLOWS = VIEW_DASHBOARD  # the comparison is a page of the dashboard
 VIEW_PROMISES = "collections_app.view_promise"
 VIEW_NUMBERS = "collections_app.view_numberhealth"

@@ -12,7 +12,7 @@ from tests.outcomes_dataset import user_with
 
 pytestmark = pytest.mark.django_db
 
-COMPARE = "collections_app.compare_workflows"
+COMPARE = "dashboard.view_dashboard"
 
 
 def test_wilson_interval_matches_known_values():
