@@ -147,6 +147,7 @@ AUTHENTICATION_BACKENDS = [
     "privacy.lockout.LoginLockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+AXES_VERBOSE = False  # no banner on every manage.py run
 AXES_ENABLED = env.bool("AIRUDDER_LOGIN_LOCKOUT", default=True)
 AXES_FAILURE_LIMIT = env.int("AIRUDDER_LOGIN_FAILURE_LIMIT", default=5)
 # Failures count within this window, and a lockout lasts this long after the last one.
