@@ -65,9 +65,10 @@ def test_anonymous_users_are_refused_or_sent_to_log_in(client, path):
 
 
 @pytest.mark.django_db
-def test_the_root_leads_a_signed_in_user_to_the_admin(admin_client):
+def test_the_root_is_the_products_home_for_a_signed_in_user(admin_client, client):
     response = admin_client.get("/")
 
-    assert response.status_code == 302
-    assert response["Location"] == "/admin/"
+    assert response.status_code == 200
+    assert b'type="search"' in response.content or b"search" in response.content
+    assert client.get("/").status_code == 302  # anonymous: to the login
     assert b"View site" not in admin_client.get("/admin/").content
