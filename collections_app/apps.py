@@ -14,3 +14,9 @@ class CollectionsAppConfig(AppConfig):
         from .receivers import on_event_processed
 
         event_processed.connect(on_event_processed, dispatch_uid="collections_app.record")
+
+        from records import erasure as erasures
+
+        from .erasure import number_health_erasure
+
+        erasures.register(number_health_erasure)

@@ -15,7 +15,7 @@ from django.db.models import Q
 
 from integrations.models import WebhookEvent
 from privacy.audit import Action, audit_record
-from records import reading
+from records import erasure, reading
 from records.phones import phone_key
 
 # Fewer digits than this could be part of anyone's number: refused rather than over-erased.
@@ -92,7 +92,8 @@ def customer_erase(
     key = customer_key(phone)
     report = ErasureReport(subject_hash=subject_hash(key), dry_run=dry_run)
     with transaction.atomic():
-        parts = [kind.erase(key) for kind in reading.all_kinds() if kind.erase]
+        erasers = [kind.erase for kind in reading.all_kinds() if kind.erase]
+        parts = [erase(key) for erase in [*erasers, *erasure.others()]]
         event_ids = events_mentioning(key).union(*(part.events for part in parts))
         for part in parts:
             report.counts.update(part.counts)

@@ -23,3 +23,17 @@ class ErasurePart:
 def written_from(records: QuerySet) -> set[int]:
     """The deliveries ``records`` were written from (their ``event``)."""
     return set(records.filter(event__isnull=False).values_list("event_id", flat=True))
+
+
+_OTHERS: list[Callable[[str], ErasurePart]] = []
+
+
+def register(erase: Callable[[str], ErasurePart]) -> None:
+    """Data held about a customer that is not a record kind (a reader's own tables) erases
+    with them: ``erase(key)`` is run beside the record kinds' shares."""
+    if erase not in _OTHERS:
+        _OTHERS.append(erase)
+
+
+def others() -> list[Callable[[str], ErasurePart]]:
+    return list(_OTHERS)

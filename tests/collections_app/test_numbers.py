@@ -114,3 +114,15 @@ def test_admin_list_and_csv(client, numbers):
     body = b"".join(response.streaming_content).decode()
     lines = body.splitlines()
     assert len(lines) == 2 and "+62•••••••0001" in lines[1] and "unreachable" in lines[1]
+
+
+def test_erasure_removes_the_customers_number_health(deliver, call_payload):
+    from collections_app.models import NumberHealth
+    from customers.erasure import customer_erase
+
+    assert deliver("call_result", call_payload).status_code == 200
+    number = call_payload["call"]["callee_number"]
+    assert NumberHealth.objects.exists()
+    report = customer_erase(phone=number)
+    assert report.counts["number health"] >= 1
+    assert not NumberHealth.objects.filter(customer_number__endswith=number[-6:]).exists()
