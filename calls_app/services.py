@@ -3,6 +3,7 @@
 import decimal
 import re
 import zoneinfo
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.db import transaction
@@ -11,7 +12,7 @@ from django.utils import timezone
 
 from records.payloads import Payload, PayloadError
 from records.phones import phone_key
-from records.workflows import workflow_record
+from records.workflows import workflow_read, workflow_save
 
 from .models import CallAnswer, CallResult, NodePush, Redial, TranscriptTurn
 
@@ -203,6 +204,51 @@ def _call_fields(
     }
 
 
+@dataclass
+class CallRead:
+    """One push read whole, before anything is written (shared with ``batch``)."""
+
+    call_id: str
+    node_id: str
+    node: dict
+    pushed_at: datetime
+    fields: dict
+    related: dict
+    workflow_id: str
+    workflow_name: str
+
+
+def call_read(
+    *,
+    payload: dict,
+    received_at: datetime | None,
+    tz: zoneinfo.ZoneInfo,
+    event_id: int | None,
+    phone_region: str,
+    endpoint_id: int | None,
+) -> CallRead:
+    data = Payload(payload)
+    tz_name = str(tz)
+    call = data.child("call", required=True)
+    callee = data.child("callee")
+    call_id = call.text_for("call_id", CallResult, required=True)
+    node_id = data.text_for("node_id", NodePush, required=True)
+    node = {
+        "node_name": data.text_for("node_name", NodePush),
+        "custom_attribute": _object(data, "custom_attribute"),
+    }
+    pushed_at = received_at or timezone.now()
+    fields = _call_fields(call, callee, tz_name, tz, phone_region)
+    related = {
+        TranscriptTurn: _transcript(call),
+        CallAnswer: _answers(call),
+        Redial: _redials(call, tz),
+    }
+    workflow_id, workflow_name = workflow_read(data)
+    fields.update(last_pushed_at=pushed_at, event_id=event_id, endpoint_id=endpoint_id)
+    return CallRead(call_id, node_id, node, pushed_at, fields, related, workflow_id, workflow_name)
+
+
 @transaction.atomic
 def call_result_record(
     *,
@@ -223,46 +269,35 @@ def call_result_record(
     Numbers without a country code are keyed as numbers of ``phone_region`` (the endpoint's
     country; ``AIRUDDER_DEFAULT_PHONE_REGION`` when empty).
     """
-    data = Payload(payload)
-    tz_name = str(tz)
-    call = data.child("call", required=True)
-    callee = data.child("callee")
-    call_id = call.text_for("call_id", CallResult, required=True)
-    node = {
-        "node_id": data.text_for("node_id", NodePush, required=True),
-        "node_name": data.text_for("node_name", NodePush),
-        "custom_attribute": _object(data, "custom_attribute"),
-    }
-    pushed_at = received_at or timezone.now()
-    fields = _call_fields(call, callee, tz_name, tz, phone_region)
-    related = {
-        TranscriptTurn: _transcript(call),
-        CallAnswer: _answers(call),
-        Redial: _redials(call, tz),
-    }
-
-    fields.update(
-        workflow=workflow_record(payload=data, seen_at=pushed_at),
-        last_pushed_at=pushed_at,
+    got = call_read(
+        payload=payload,
+        received_at=received_at,
+        tz=tz,
         event_id=event_id,
+        phone_region=phone_region,
         endpoint_id=endpoint_id,
     )
+    pushed_at = got.pushed_at
+    fields = dict(got.fields)
+    fields["workflow"] = workflow_save(
+        workflow_id=got.workflow_id, name=got.workflow_name, seen_at=pushed_at
+    )
     result, created = CallResult.objects.select_for_update().get_or_create(
-        call_id=call_id, defaults=fields
+        call_id=got.call_id, defaults=fields
     )
     if created or pushed_at >= result.last_pushed_at:
         if not created:
             for name, value in fields.items():
                 setattr(result, name, value)
             result.save()
-        for model, rows in related.items():
+        for model, rows in got.related.items():
             model.objects.filter(call=result).delete()
             for row in rows:
                 row.call = result
             model.objects.bulk_create(rows)
     NodePush.objects.update_or_create(
         call=result,
-        node_id=node.pop("node_id"),
-        defaults={**node, "received_at": pushed_at, "event_id": event_id},
+        node_id=got.node_id,
+        defaults={**got.node, "received_at": pushed_at, "event_id": event_id},
     )
     return result

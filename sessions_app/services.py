@@ -1,11 +1,14 @@
 """Recording chatbot session-end notifications as chat sessions and their messages."""
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.db import transaction
 from django.db.backends.base.operations import BaseDatabaseOperations
 
 from records.payloads import Payload, PayloadError
 from records.phones import phone_key
-from records.workflows import workflow_record
+from records.workflows import workflow_read, workflow_save
 
 from .content import content_plain_text
 from .models import ChatMessage, ChatSession
@@ -56,24 +59,21 @@ def _handed_over(end_reason: str, messages: list[ChatMessage]) -> bool:
     )
 
 
-@transaction.atomic
-def chat_session_record(
-    *,
-    payload: dict,
-    event_id: int | None = None,
-    phone_region: str = "",
-    endpoint_id: int | None = None,
-) -> ChatSession:
-    """Record one notification; a newer one for the same ``call_id`` replaces the session.
+@dataclass
+class SessionRead:
+    """One notification read whole, before anything is written (shared with ``batch``)."""
 
-    ``event_id`` is the stored delivery it came from, if any. Notifications are ordered by their
-    own ``timestamp`` and carry aware times, so neither the arrival time nor the account's zone
-    is needed.
+    call_id: str
+    notified_at: datetime
+    fields: dict
+    read: list[tuple[ChatMessage, str]]
+    workflow_id: str
+    workflow_name: str
 
-    An older or equally old notification changes nothing: notifications can arrive out of order,
-    and the latest word on a conversation wins. Everything is read before anything is written, so
-    a malformed payload fails whole, naming its field.
-    """
+
+def session_read(
+    *, payload: dict, event_id: int | None, phone_region: str, endpoint_id: int | None
+) -> SessionRead:
     data = Payload(payload)
     call_id = data.text_for("call_id", ChatSession, required=True)
     notified_at = data.unix_time("timestamp", required=True)
@@ -109,18 +109,46 @@ def chat_session_record(
         "event_id": event_id,
         "endpoint_id": endpoint_id,
     }
-    fields["workflow"] = workflow_record(payload=data, seen_at=notified_at)
+    workflow_id, workflow_name = workflow_read(data)
+    return SessionRead(call_id, notified_at, fields, read, workflow_id, workflow_name)
+
+
+@transaction.atomic
+def chat_session_record(
+    *,
+    payload: dict,
+    event_id: int | None = None,
+    phone_region: str = "",
+    endpoint_id: int | None = None,
+) -> ChatSession:
+    """Record one notification; a newer one for the same ``call_id`` replaces the session.
+
+    ``event_id`` is the stored delivery it came from, if any. Notifications are ordered by their
+    own ``timestamp`` and carry aware times, so neither the arrival time nor the account's zone
+    is needed.
+
+    An older or equally old notification changes nothing: notifications can arrive out of order,
+    and the latest word on a conversation wins. Everything is read before anything is written, so
+    a malformed payload fails whole, naming its field.
+    """
+    got = session_read(
+        payload=payload, event_id=event_id, phone_region=phone_region, endpoint_id=endpoint_id
+    )
+    fields = dict(got.fields)
+    fields["workflow"] = workflow_save(
+        workflow_id=got.workflow_id, name=got.workflow_name, seen_at=got.notified_at
+    )
     session, created = ChatSession.objects.select_for_update().get_or_create(
-        call_id=call_id, defaults=fields
+        call_id=got.call_id, defaults=fields
     )
     if not created:
-        if session.notified_at >= notified_at:
+        if session.notified_at >= got.notified_at:
             return session
         for name, value in fields.items():
             setattr(session, name, value)
         session.save()
         session.messages.all().delete()
-    _messages_save(session, read)
+    _messages_save(session, got.read)
     return session
 
 
@@ -130,12 +158,18 @@ def _messages_save(session: ChatSession, read: list[tuple[ChatMessage, str]]) ->
     for message in messages:
         message.session = session
     ChatMessage.objects.bulk_create(messages)
-    by_msg_id = {m.msg_id: m for m in messages if m.msg_id and m.pk}
+    quoting = replies_link(read)
+    if quoting:
+        ChatMessage.objects.bulk_update(quoting, ["reply_to"])
+
+
+def replies_link(read: list[tuple[ChatMessage, str]]) -> list[ChatMessage]:
+    """Link each saved reply of one session to the message it quotes; returns those linked."""
+    by_msg_id = {m.msg_id: m for m, _ in read if m.msg_id and m.pk}
     quoting = []
     for message, reply_msg_id in read:
         target = by_msg_id.get(reply_msg_id) if reply_msg_id else None
         if target is not None and target is not message:
             message.reply_to = target
             quoting.append(message)
-    if quoting:
-        ChatMessage.objects.bulk_update(quoting, ["reply_to"])
+    return quoting
