@@ -5,6 +5,7 @@ from pathlib import Path
 
 from integrations.kinds import EventKind, InboundEvent, example_fields
 
+from .batch import call_results_record
 from .selectors import call_result_snapshot
 from .services import call_result_record
 
@@ -65,6 +66,7 @@ CALL_RESULT = EventKind(
     "timing and result labels, the transcript, answers to scripted questions, redials.",
     dedup_key=_dedup_key,
     process=_process,
+    process_many=call_results_record,
     signed=False,
     example=EXAMPLE,
     snapshot=call_result_snapshot,

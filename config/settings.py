@@ -285,6 +285,8 @@ AIRUDDER_REDACTED_HEADERS = env.list(
 AIRUDDER_STALE_EVENT_AFTER = timedelta(
     seconds=env.int("AIRUDDER_STALE_EVENT_AFTER_SECONDS", default=60)
 )
+# Events a worker claims and records in one transaction (integrations.batches).
+AIRUDDER_PROCESS_BATCH = env.int("AIRUDDER_PROCESS_BATCH", default=100)
 # How long a web process remembers an endpoint it looked up by token (0: look up every time).
 AIRUDDER_ENDPOINT_CACHE_SECONDS = env.int("AIRUDDER_ENDPOINT_CACHE_SECONDS", default=30)
 # Used to print full webhook URLs (admin, create_endpoint) when no request is at hand.

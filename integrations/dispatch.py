@@ -1,14 +1,17 @@
 """Handing stored events to the workers without making AI Rudder wait for the broker.
 
-A delivery is answered as soon as its row is committed; the event's id is then published to the
-broker by a thread of the web process, so a slow or absent broker never slows a delivery. An id
-that is never published (the process stops first, the broker is down) loses nothing: the row is
-still ``received``, and the periodic sweep (``process_stale_events``) hands it to a worker.
+A delivery is answered as soon as its row is committed; a thread of the web process then wakes
+a worker through the broker, so a slow or absent broker never slows a delivery. The wake-up is
+``process_batch``: the worker claims whatever waits, many events at a time, and the ids queued
+while one wake-up was being published share it. One that is never published (the process
+stops first, the broker is down) loses nothing: the row is still ``received``, and the
+periodic sweep (``process_stale_events``) hands it to a worker.
 
 Without a broker (tasks run in-process, ``task_always_eager``) the task runs right away in the
 request's thread, as it always has for a local run.
 """
 
+import contextlib
 import logging
 import queue
 import threading
@@ -37,15 +40,25 @@ class _Publisher:
 
     def _run(self) -> None:
         while True:
-            publish(self._queue.get())
+            event_id = self._queue.get()
+            with contextlib.suppress(queue.Empty):
+                while True:  # a wake-up claims every waiting event: one for all queued so far
+                    self._queue.get_nowait()
+            publish(event_id)
 
 
-PROCESS_EVENT = "integrations.tasks.process_event"  # by name: the task module imports services
+# By name: the task module imports services.
+PROCESS_EVENT = "integrations.tasks.process_event"
+PROCESS_BATCH = "integrations.tasks.process_batch"
 
 
 def publish(event_id: int) -> None:
+    """In-process, the event alone, as always; through a broker, a wake-up for a batch."""
     try:
-        current_app.tasks[PROCESS_EVENT].delay(event_id)
+        if current_app.conf.task_always_eager:
+            current_app.tasks[PROCESS_EVENT].delay(event_id)
+        else:
+            current_app.tasks[PROCESS_BATCH].delay()
     except Exception:
         logger.warning("Could not queue webhook event %s; the sweep will pick it up", event_id)
 

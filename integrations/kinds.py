@@ -53,6 +53,9 @@ class EventKind:
       AI Rudder signs chatbot notifications but not its API node's data pushes.
     - ``process``: records an ``InboundEvent``; raises ``PayloadError`` naming the field when
       the payload cannot be read.
+    - ``process_many`` (optional): records several ``InboundEvent`` at once, in their order, with
+      multi-row statements; returns ``{event_id: PayloadError}`` for those it could not read
+      and writes the others. Batches of a kind without it go through ``process`` one by one.
     - ``example``: AI Rudder's documented example body (a JSON file), for the API schema, the
       demo and the tests.
     - ``known_fields``: the dotted paths (``[]`` for list items) the app knows; a path ending in
@@ -75,6 +78,7 @@ class EventKind:
     snapshot: Callable[[dict], dict[str, str]] | None = None
     known_fields: frozenset[str] = frozenset()
     known_values: dict[str, frozenset[str]] = field(default_factory=dict, hash=False)
+    process_many: Callable[[list[InboundEvent]], dict[int, Exception]] | None = None
 
     @property
     def url_name(self) -> str:

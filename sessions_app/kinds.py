@@ -5,6 +5,7 @@ from pathlib import Path
 
 from integrations.kinds import EventKind, InboundEvent, example_fields
 
+from .batch import chat_sessions_record
 from .selectors import chat_session_snapshot
 from .services import chat_session_record
 
@@ -67,6 +68,7 @@ CHATBOT_SESSION_END = EventKind(
     "(intention, slots, event labels) and every message.",
     dedup_key=_dedup_key,
     process=_process,
+    process_many=chat_sessions_record,
     signed=True,
     example=EXAMPLE,
     snapshot=chat_session_snapshot,

@@ -45,11 +45,15 @@ def celery_in_process(request):
 
 @pytest.fixture
 def replace_processor(monkeypatch):
-    """Swap the ``process`` of a declared event kind for the test's own, undone afterwards."""
+    """Swap the ``process`` of a declared event kind for the test's own, undone afterwards.
+
+    Its batch writer goes too, so that batches of the kind also go through the test's own.
+    """
 
     def _replace(slug: str, process) -> None:
         declared = kinds.get(slug)
-        monkeypatch.setitem(kinds._REGISTRY, slug, dataclasses.replace(declared, process=process))
+        replaced = dataclasses.replace(declared, process=process, process_many=None)
+        monkeypatch.setitem(kinds._REGISTRY, slug, replaced)
 
     return _replace
 

@@ -1,7 +1,7 @@
 """A real Celery worker process for the fault tests (``test_faults.py``), with a slow processor.
 
-Run as ``python -m tests.integrations.fault_worker``. Each kind's processor first appends the
-process id to the file ``FAULT_WORKER_LOG`` names; the first run of all sleeps
+Run as ``python -m tests.integrations.fault_worker``. Each kind's processor (and batch writer)
+first appends the process id to the file ``FAULT_WORKER_LOG`` names; the first run of all sleeps
 ``FAULT_WORKER_SLEEP`` seconds, so that a test can kill the worker in the middle of the task.
 ``FAULT_WORKER_CONF`` (JSON) overrides Celery settings of this worker only.
 """
@@ -16,6 +16,9 @@ import django
 
 
 def _slow(process, log: Path, sleep: float):
+    if process is None:
+        return None
+
     def slow_process(inbound):
         first = not log.exists()
         with log.open("a") as lines:
@@ -37,7 +40,9 @@ def main() -> None:
     sleep = float(os.environ.get("FAULT_WORKER_SLEEP", "60"))
     for slug, declared in list(kinds._REGISTRY.items()):
         kinds._REGISTRY[slug] = dataclasses.replace(
-            declared, process=_slow(declared.process, log, sleep)
+            declared,
+            process=_slow(declared.process, log, sleep),
+            process_many=_slow(declared.process_many, log, sleep),  # a batch of inbound events
         )
     app.conf.update(json.loads(os.environ.get("FAULT_WORKER_CONF", "{}")))
     app.worker_main(
