@@ -12,14 +12,20 @@ Method:
 
 1. **Queries per event**: ``--query-events`` events of each kind, processed here with
    ``webhook_event_process`` under ``CaptureQueriesContext``; queries per event (mean, max) and
-   the statements' shapes (literals replaced by ``?``), counted per event.
+   the statements' shapes (literals replaced by ``?``), counted per event. Then as many again
+   processed in batches (``webhook_events_drain``, ``AIRUDDER_PROCESS_BATCH`` a batch): the
+   batch's queries and milliseconds divided by its events.
 2. **Throughput**: one worker node (``--concurrency 1``, then ``--concurrency 2``: two pool
    processes under one main process, as the Procfile runs it) is warmed up, its consumer is
    cancelled (``control.cancel_consumer``), a backlog of ``--events`` new events of one kind is
    stored and published, and the consumer is added back; events per second is the backlog over
-   the time from that moment to the last ``processed_at``. Chat session end events are AI
-   Rudder's example with a distinct ``call_id`` (16 messages); call results are its call example
-   with a distinct ``call.call_id`` (8 transcript turns, 1 answer, 3 redials).
+   the time from that moment to the last ``processed_at``. ``--task``: ``event`` publishes one
+   ``process_event`` per event (one by one, as before batches), ``batch`` publishes
+   ``process_batch`` wake-ups (one per 100 events, and one more) that claim batches, as the
+   webhook's dispatch does; ``both`` (default) runs each on the same worker, one after the other.
+   Chat session end events are AI Rudder's example with a distinct ``call_id`` (16 messages);
+   call results are its call example with a distinct ``call.call_id`` (8 transcript turns, 1
+   answer, 3 redials).
 3. **Burst**: with the two-process worker running and consuming, ``--burst`` new deliveries are
    stored and published one by one (as fast as this process goes, or at ``--burst-rate``); a
    thread counts the events still ``received`` (the backlog) every ``--backlog-interval``
@@ -107,6 +113,12 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--conn-max-age", type=int, default=60, help="DJANGO_CONN_MAX_AGE")
     parser.add_argument(
+        "--task",
+        choices=("both", "event", "batch"),
+        default="both",
+        help="throughput: a process_event per event, process_batch wake-ups, or both",
+    )
+    parser.add_argument(
         "--skip",
         action="append",
         default=[],
@@ -187,11 +199,15 @@ class Events:
         return [self.store(kind) for kind in kinds]
 
 
-def publish(ids: list[int]) -> None:
-    from integrations.tasks import process_event
+def publish(ids: list[int], task: str = "batch") -> None:
+    from integrations.tasks import process_batch, process_event
 
-    for event_id in ids:
-        process_event.delay(event_id)
+    if task == "event":
+        for event_id in ids:
+            process_event.delay(event_id)
+        return
+    for _ in range(len(ids) // 100 + 1):  # each wake-up drains whatever waits
+        process_batch.delay()
 
 
 def batch(ids: list[int]):
@@ -407,13 +423,34 @@ def queries_per_event(events: Events, kind: str, count: int) -> dict:
     }
 
 
+def queries_in_batches(events: Events, kind: str, count: int) -> dict:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from integrations.batches import webhook_events_drain
+
+    ids = events.store_many([kind] * count)
+    with CaptureQueriesContext(connection) as captured:
+        started = time.perf_counter()
+        counts, _ = webhook_events_drain(limit=100)
+        seconds = time.perf_counter() - started
+    if counts != {"processed": count}:
+        raise SystemExit(f"batches of {kind}: {counts}")
+    check_processed(ids)
+    return {
+        "n": count,
+        "mean": len(captured.captured_queries) / count,
+        "ms": seconds * 1000 / count,
+    }
+
+
 # --- 2. throughput --------------------------------------------------------------------------
 
 
-def throughput(events: Events, worker: Worker, kind: str, count: int) -> dict:
+def throughput(events: Events, worker: Worker, kind: str, count: int, task: str) -> dict:
     worker.pause()
     ids = events.store_many([kind] * count)
-    publish(ids)
+    publish(ids, task)
     time.sleep(0.5)  # a worker that still consumed would show here
     early = count - received(ids)
     started = time.time()
@@ -629,21 +666,35 @@ def report_queries(results: dict) -> None:
             print(f"\nno statement but savepoints runs {STORM} times or more per event")
 
 
+def report_batches(single: dict, batched: dict) -> None:
+    print("\nqueries and ms per event, one by one and in batches of up to 100 (in-process)")
+    print("| event | n | one by one: queries | ms | in batches: queries | ms | x fewer queries |")
+    print("|---|---|---|---|---|---|---|")
+    for kind, b in batched.items():
+        one = single.get(kind)
+        q, t = (f"{one['mean']:.1f}", f"{one['ms']['mean']:.1f}") if one else ("-", "-")
+        ratio = f"{one['mean'] / b['mean']:.1f}" if one else "-"
+        print(
+            f"| {LABELS[kind]} | {b['n']} | {q} | {t} | {b['mean']:.1f} | {b['ms']:.1f} | {ratio} |"
+        )
+
+
 def report_throughput(results: dict) -> None:
     print("\nthroughput draining a backlog (celery worker --pool prefork, one node)")
-    print("| event | --concurrency (pool processes) | events | seconds | events/s | x one |")
-    print("|---|---|---|---|---|---|")
-    for kind in (CHAT, CALL):
-        one = results.get((kind, 1))
-        for concurrency in (1, 2):
-            r = results.get((kind, concurrency))
-            if r is None:
-                continue
-            scale = f"{r['rate'] / one['rate']:.2f}" if one else "-"
-            print(
-                f"| {LABELS[kind]} | {concurrency} | {r['n']} | {r['elapsed']:.2f} "
-                f"| {r['rate']:.0f} | {scale} |"
-            )
+    print("| event | task | --concurrency (pool processes) | events | seconds | events/s | x one |")
+    print("|---|---|---|---|---|---|---|")
+    for task in ("event", "batch"):
+        for kind in (CHAT, CALL):
+            one = results.get((kind, 1, task))
+            for concurrency in (1, 2):
+                r = results.get((kind, concurrency, task))
+                if r is None:
+                    continue
+                scale = f"{r['rate'] / one['rate']:.2f}" if one else "-"
+                print(
+                    f"| {LABELS[kind]} | {task} | {concurrency} | {r['n']} | {r['elapsed']:.2f} "
+                    f"| {r['rate']:.0f} | {scale} |"
+                )
     early = {key: r["early"] for key, r in results.items() if r["early"]}
     if early:
         print(f"\nwarning: events processed before the consumer was added back: {early}")
@@ -742,6 +793,10 @@ def main() -> None:
             for kind in (CHAT, CALL):
                 queries[kind] = queries_per_event(events, kind, args.query_events)
             report_queries(queries)
+            batched = {
+                kind: queries_in_batches(events, kind, args.query_events) for kind in (CHAT, CALL)
+            }
+            report_batches(queries, batched)
         if "throughput" not in args.skip or "burst" not in args.skip:
             for concurrency in (1, 2):
                 if "throughput" in args.skip and concurrency == 1:
@@ -750,10 +805,12 @@ def main() -> None:
                 with running(env, concurrency, name, queue, log_dir) as worker:
                     warm_up(events, worker, args.warmup * concurrency)
                     if "throughput" not in args.skip:
-                        for kind in (CHAT, CALL):
-                            speeds[kind, concurrency] = throughput(
-                                events, worker, kind, args.events
-                            )
+                        tasks = ("event", "batch") if args.task == "both" else (args.task,)
+                        for task in tasks:
+                            for kind in (CHAT, CALL):
+                                speeds[kind, concurrency, task] = throughput(
+                                    events, worker, kind, args.events, task
+                                )
                     if concurrency == 2 and "burst" not in args.skip:
                         bursted = burst(
                             events,
