@@ -8,12 +8,24 @@ from django.db import router
 from django.db.models.signals import post_save, pre_save
 from django.utils import timezone
 
-from integrations.kinds import InboundEvent
+from integrations.kinds import InboundEvent, read_each
 from records.payloads import PayloadError
 from records.workflows import workflows_save_many
 
 from .models import CallResult, NodePush
 from .services import CallRead, call_read
+
+
+def push_arguments(inbound: InboundEvent) -> dict:
+    """What a push's services take of a stored event, one by one or in a batch."""
+    return {
+        "payload": inbound.payload,
+        "received_at": inbound.received_at,
+        "tz": inbound.tz,
+        "event_id": inbound.event_id,
+        "phone_region": inbound.phone_region,
+        "endpoint_id": inbound.endpoint_id,
+    }
 
 
 def call_results_record(inbounds: list[InboundEvent]) -> dict[int, PayloadError]:
@@ -23,22 +35,7 @@ def call_results_record(inbounds: list[InboundEvent]) -> dict[int, PayloadError]
     fields, every node is kept, as one by one), then written once. Model signals are sent by
     hand: bulk writes skip them, and the dashboard's rollups listen to them.
     """
-    errors: dict[int, PayloadError] = {}
-    reads: list[CallRead] = []
-    for inbound in inbounds:
-        try:
-            reads.append(
-                call_read(
-                    payload=inbound.payload,
-                    received_at=inbound.received_at,
-                    tz=inbound.tz,
-                    event_id=inbound.event_id,
-                    phone_region=inbound.phone_region,
-                    endpoint_id=inbound.endpoint_id,
-                )
-            )
-        except PayloadError as exc:
-            errors[inbound.event_id] = exc
+    reads, errors = read_each(inbounds, lambda inbound: call_read(**push_arguments(inbound)))
     if reads:
         _write(reads)
     return errors

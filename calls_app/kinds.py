@@ -5,7 +5,7 @@ from pathlib import Path
 
 from integrations.kinds import EventKind, InboundEvent, example_fields
 
-from .batch import call_results_record
+from .batch import call_results_record, push_arguments
 from .selectors import call_result_snapshot
 from .services import call_result_record
 
@@ -48,14 +48,7 @@ def _known_fields() -> frozenset[str]:
 
 
 def _process(inbound: InboundEvent) -> None:
-    call_result_record(
-        payload=inbound.payload,
-        received_at=inbound.received_at,
-        tz=inbound.tz,
-        event_id=inbound.event_id,
-        phone_region=inbound.phone_region,
-        endpoint_id=inbound.endpoint_id,
-    )
+    call_result_record(**push_arguments(inbound))
 
 
 CALL_RESULT = EventKind(

@@ -18,6 +18,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from records.payloads import PayloadError
+
 
 class UnknownEventKind(LookupError):
     """A kind no app declares: recorded on the event that carries it, never dropped."""
@@ -137,3 +139,15 @@ def example_fields(payload: dict) -> frozenset[str]:
 
     walk(payload, "")
     return frozenset(found)
+
+
+def read_each(inbounds, read: Callable[[InboundEvent], Any]) -> tuple[list, dict[int, Exception]]:
+    """``read`` of every inbound event, in order, and the ``PayloadError`` of each that could
+    not be read, by event id: one bad payload fails alone, the others are written together."""
+    reads, errors = [], {}
+    for inbound in inbounds:
+        try:
+            reads.append(read(inbound))
+        except PayloadError as exc:
+            errors[inbound.event_id] = exc
+    return reads, errors

@@ -8,12 +8,21 @@ from django.db import router
 from django.db.models.signals import post_save, pre_save
 from django.utils import timezone
 
-from integrations.kinds import InboundEvent
+from integrations.kinds import InboundEvent, read_each
 from records.payloads import PayloadError
 from records.workflows import workflows_save_many
 
 from .models import ChatMessage, ChatSession
 from .services import SessionRead, replies_link, session_read
+
+
+def session_arguments(inbound: InboundEvent) -> dict:
+    return {
+        "payload": inbound.payload,
+        "event_id": inbound.event_id,
+        "phone_region": inbound.phone_region,
+        "endpoint_id": inbound.endpoint_id,
+    }
 
 
 def chat_sessions_record(inbounds: list[InboundEvent]) -> dict[int, PayloadError]:
@@ -23,20 +32,7 @@ def chat_sessions_record(inbounds: list[InboundEvent]) -> dict[int, PayloadError
     by one), then written once. Model signals are sent by hand: bulk writes skip them, and the
     dashboard's rollups listen to them.
     """
-    errors: dict[int, PayloadError] = {}
-    reads: list[SessionRead] = []
-    for inbound in inbounds:
-        try:
-            reads.append(
-                session_read(
-                    payload=inbound.payload,
-                    event_id=inbound.event_id,
-                    phone_region=inbound.phone_region,
-                    endpoint_id=inbound.endpoint_id,
-                )
-            )
-        except PayloadError as exc:
-            errors[inbound.event_id] = exc
+    reads, errors = read_each(inbounds, lambda inbound: session_read(**session_arguments(inbound)))
     if reads:
         _write(reads)
     return errors

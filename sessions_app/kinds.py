@@ -5,7 +5,7 @@ from pathlib import Path
 
 from integrations.kinds import EventKind, InboundEvent, example_fields
 
-from .batch import chat_sessions_record
+from .batch import chat_sessions_record, session_arguments
 from .selectors import chat_session_snapshot
 from .services import chat_session_record
 
@@ -52,12 +52,7 @@ KNOWN_VALUES = {
 
 
 def _process(inbound: InboundEvent) -> None:
-    chat_session_record(
-        payload=inbound.payload,
-        event_id=inbound.event_id,
-        phone_region=inbound.phone_region,
-        endpoint_id=inbound.endpoint_id,
-    )
+    chat_session_record(**session_arguments(inbound))
 
 
 CHATBOT_SESSION_END = EventKind(

@@ -68,8 +68,8 @@ class Outcome(models.Model):
         return f"{self.code}: {self.label}" if self.label else self.code
 
 
-class Contact(models.Model):
-    """One call or chat session as collections reads it: reached, by whom, with what outcome."""
+class RecordLink(models.Model):
+    """The call or chat session a row of collections is about, its account and workflow."""
 
     source = models.CharField(max_length=8, choices=Source.choices)
     call_id = models.CharField("call id", max_length=128)
@@ -94,6 +94,14 @@ class Contact(models.Model):
     workflow = models.ForeignKey(
         "integrations.Workflow", on_delete=models.CASCADE, related_name="+"
     )
+
+    class Meta:
+        abstract = True
+
+
+class Contact(RecordLink):
+    """One call or chat session as collections reads it: reached, by whom, with what outcome."""
+
     number_key = models.CharField(max_length=64, blank=True)
     occurred_at = models.DateTimeField(null=True, blank=True)
     answered = models.BooleanField(default=False, help_text="A call picked up, a chat replied to.")

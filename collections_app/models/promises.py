@@ -2,10 +2,10 @@
 
 from django.db import models
 
-from .outcomes import Source
+from .outcomes import RecordLink
 
 
-class Promise(models.Model):
+class Promise(RecordLink):
     """A promise to pay made in one call or chat session.
 
     Its status is not stored but read against the clock in the account's zone
@@ -18,29 +18,6 @@ class Promise(models.Model):
         LAPSED = "lapsed", "Lapsed"
         SUPERSEDED = "superseded", "Superseded"
 
-    source = models.CharField(max_length=8, choices=Source.choices)
-    call_id = models.CharField("call id", max_length=128)
-    call_result = models.OneToOneField(
-        "calls_app.CallResult", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
-    chat_session = models.OneToOneField(
-        "sessions_app.ChatSession",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    endpoint = models.ForeignKey(
-        "integrations.WebhookEndpoint",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="account",
-    )
-    workflow = models.ForeignKey(
-        "integrations.Workflow", on_delete=models.CASCADE, related_name="+"
-    )
     customer_number = models.CharField("customer number", max_length=64, blank=True)
     customer_key = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     case_id = models.CharField("case id", max_length=128, blank=True, db_index=True)
