@@ -67,23 +67,17 @@ def customer_history_url(
 
 def _audit(request, subject: Subject, rows: list, reveal: bool) -> None:
     """Who looked up which customer: the record it was opened from, never the number."""
-    label = subject.label or "search"
-    details = {"rows": len(rows), "unmasked": reveal}
-    audit_record(
-        user=request.user,
-        action=Action.VIEW_CUSTOMER_HISTORY,
-        obj=subject.record,
-        label=label,
-        request=request,
-        details=details,
-    )
+    actions = {Action.VIEW_CUSTOMER_HISTORY: {"rows": len(rows), "unmasked": reveal}}
     if reveal and rows:
+        actions[Action.REVEAL_CONTACT_DETAILS] = {}
+    for action, details in actions.items():
         audit_record(
             user=request.user,
-            action=Action.REVEAL_CONTACT_DETAILS,
+            action=action,
             obj=subject.record,
-            label=label,
+            label=subject.label or "search",
             request=request,
+            details=details,
         )
 
 

@@ -67,14 +67,6 @@ def audit_record_view(*, request, obj, revealed: bool) -> None:
     """A record's page (admin or API) was opened: its transcript read, and its customer's details
     seen unmasked when ``revealed``."""
     account = {"account": getattr(obj, "endpoint_id", None)}  # whose customer it was
-    audit_record(
-        user=request.user, action=Action.VIEW_TRANSCRIPT, obj=obj, request=request, details=account
-    )
-    if revealed:
-        audit_record(
-            user=request.user,
-            action=Action.REVEAL_CONTACT_DETAILS,
-            obj=obj,
-            request=request,
-            details=account,
-        )
+    actions = [Action.VIEW_TRANSCRIPT, *([Action.REVEAL_CONTACT_DETAILS] if revealed else [])]
+    for action in actions:
+        audit_record(user=request.user, action=action, obj=obj, request=request, details=account)
