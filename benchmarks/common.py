@@ -18,6 +18,9 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 SECRET_KEY = "benchmark-only-not-secret"  # noqa: S105 - a loopback benchmark
+# AI Rudder's example bodies, the deliveries every benchmark sends.
+CHAT_EXAMPLE = ROOT / "sessions_app" / "examples" / "chatbot_session_end.json"
+CALL_EXAMPLE = ROOT / "calls_app" / "examples" / "custom_api_node_push.json"
 
 
 def bench_database(parser, url: str) -> None:

@@ -61,6 +61,8 @@ from pathlib import Path
 
 from common import (
     BIN,
+    CALL_EXAMPLE,
+    CHAT_EXAMPLE,
     ROOT,
     bench_database,
     django_setup,
@@ -70,8 +72,6 @@ from common import (
     recreate_database,
 )
 
-CHAT_EXAMPLE = ROOT / "sessions_app" / "examples" / "chatbot_session_end.json"
-CALL_EXAMPLE = ROOT / "calls_app" / "examples" / "custom_api_node_push.json"
 CHAT, CALL = "chatbot_session_end", "call_result"
 LABELS = {CHAT: "chat session end (16 messages)", CALL: "call result (8 turns)"}
 STORM = 5  # a statement run this many times or more per event is one per message/turn/item

@@ -14,7 +14,8 @@ from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
 from common import (
-    ROOT,
+    CALL_EXAMPLE,
+    CHAT_EXAMPLE,
     bench_database,
     django_setup,
     manage,
@@ -23,9 +24,6 @@ from common import (
     recreate_database,
     serving,
 )
-
-CHAT_EXAMPLE = ROOT / "sessions_app" / "examples" / "chatbot_session_end.json"
-CALL_EXAMPLE = ROOT / "calls_app" / "examples" / "custom_api_node_push.json"
 
 
 def parse_args() -> argparse.Namespace:
