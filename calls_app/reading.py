@@ -6,7 +6,7 @@ Days are days of ``started_at``. Talk time and rounds are averaged over answered
 
 from django.db.models import Q
 
-from records.reading import Dimension, Measure, RecordKind
+from records.reading import HOUR, WEEKDAY, Dimension, Measure, RecordKind
 
 from .erasure import call_results_erasure
 from .exports import CALL_RESULTS_CSV
@@ -27,6 +27,8 @@ CALLS = RecordKind(
     flag_label="Answered",
     position=0,
     dimensions=(
+        HOUR,
+        WEEKDAY,
         Dimension("intention", "Intention", table="by_workflow", title="Intentions"),
         Dimension("hangup_type", "Hangup type", table="split", title="Hangup types"),
         Dimension("ring_type", "Ring type", table="split", title="Ring types"),

@@ -87,6 +87,7 @@ def roll_days(kind: RecordKind, first: dt.date, last: dt.date) -> int:
             .order_by()
             .annotate(day=TruncDate(kind.day_field, tzinfo=timezone.get_default_timezone()))
         )
+        records = kind.timed(records, [d.key for d in kind.rolled_dimensions])
         rows = []
         for dimension in kind.rolled_dimensions:
             grouped = records.values(
@@ -100,7 +101,7 @@ def roll_days(kind: RecordKind, first: dt.date, last: dt.date) -> int:
                         workflow_id=row["workflow_id"],
                         endpoint_id=row["endpoint_id"],
                         dimension=dimension.key,
-                        value=row[dimension.key] or "",
+                        value="" if row[dimension.key] is None else row[dimension.key],
                         count=row["count"],
                         **{key: row[key] or "" for key in keys},
                         **{slot: row[part] or 0 for part, slot in slots.items()},
@@ -236,6 +237,11 @@ def _runs(days: Iterable[dt.date]) -> list[tuple[dt.date, dt.date]]:
     ]
 
 
+def _cast(value, timed: bool):
+    """A rolled value as the records give it: an hour or a weekday is a number."""
+    return int(value) if timed and value not in ("", None) else value
+
+
 def _values(field: str, values: list[str]) -> Q:
     """The ``ValuesFilter`` convention on a rollup column: any of ``values``, ``__blank__``
     for the empty value (stored as ``""``, as a missing workflow is ``NULL``)."""
@@ -344,6 +350,7 @@ class Facts:
         return self.kind.ordered([self.kind.finish(row) for row in rows.values()], group_by)
 
     def _rolled_raw(self, group_by: list[str]) -> list[dict]:
+        kind_groups = self.kind.groups
         splits = [key for key in group_by if key not in (WORKFLOW.key, DAY)]
         dimension = splits[0] if splits else self.kind.rolled_dimensions[0].key
         rolled = self.rolled
@@ -363,8 +370,12 @@ class Facts:
             rows = rows.values(*columns.values()).annotate(**sums)
         else:
             rows = [rows.aggregate(**sums)]
+        timed = {key for key in group_by if key in kind_groups and kind_groups[key].of_time}
         return [
-            {**{name: row[column] for name, column in columns.items()}, **{k: row[k] for k in sums}}
+            {
+                **{name: _cast(row[column], name in timed) for name, column in columns.items()},
+                **{k: row[k] for k in sums},
+            }
             for row in rows
         ]
 

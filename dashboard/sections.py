@@ -3,6 +3,7 @@
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from records.display import NO_VALUE
 from records.reading import WORKFLOW, RecordKind
 
 from .formatting import average_duration_text, number_text
@@ -109,6 +110,43 @@ def _workflows_table(kind: RecordKind, rows: list[dict], links: Links) -> Table:
     )
 
 
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def _heatmap_table(kind: RecordKind, rows: list[dict], links: Links) -> Table:
+    """Weekday by hour: the flagged share (answered calls) of each cell, shaded, its counts on
+    hover, each cell opening its records."""
+    cells = {(row["weekday"], row["hour"]): row for row in rows}
+    rate = f"{kind.flag}_rate"
+    table_rows = []
+    for weekday in range(1, 8):
+        line = [Cell(weekday, WEEKDAYS[weekday - 1])]
+        for hour in range(24):
+            row = cells.get((weekday, hour))
+            if row is None:
+                line.append(Cell(None, "", hint="no records"))
+                continue
+            share = row[rate]
+            line.append(
+                Cell(
+                    share,
+                    NO_VALUE if share is None else f"{round(share * 100)}%",
+                    links(weekday=weekday, hour=hour),
+                    shade=share or 0,
+                    hint=f"{row['count']} {kind.label.lower()}, "
+                    f"{row[f'{kind.flag}_count']} {kind.flag_label.lower()}",
+                )
+            )
+        table_rows.append(tuple(line))
+    return Table(
+        key=f"{kind.table_prefix}-hours",
+        title=f"When customers answer: {kind.flag_label.lower()} share by weekday and hour",
+        headers=("Weekday", *(str(hour) for hour in range(24))),
+        rows=table_rows,
+        wide=True,
+    )
+
+
 def section(
     kind: RecordKind,
     filterset,
@@ -159,6 +197,8 @@ def section(
             )
     if kind.by_workflow:
         tables.append(_workflows_table(kind, facts.count([WORKFLOW.key]), links))
+    if any(dimension.table == "heatmap" for dimension in kind.dimensions):
+        tables.append(_heatmap_table(kind, facts.count(["weekday", "hour"]), links))
     daily = trend(
         f"{kind.label} per day", kind.flag_label.lower(), filterset, facts.daily(), kind.flag, links
     )

@@ -25,6 +25,8 @@ class Cell:
     text: str = ""
     url: str | None = None
     bar: float | None = None  # 0..100, a share drawn as a bar
+    shade: float | None = None  # 0..1, a heatmap cell's strength
+    hint: str = ""  # what the cell stands for, on hover (a heatmap's counts)
     name: str | None = None  # the name of what ``value`` identifies (a workflow), for CSV
 
     def __str__(self) -> str:
@@ -44,6 +46,14 @@ def cell_html(cell: Cell) -> str:
         width = floatformat(cell.bar, "0u")
         bar = format_html('<span class="dash-bar" style="width: {}px"></span>', width)
     content = format_html('<a href="{}">{}</a>', cell.url, cell.text) if cell.url else cell.text
+    if cell.shade is not None:
+        strength = floatformat(cell.shade * 70, "0u")
+        return format_html(
+            '<td class="num dash-heat" title="{}" style="--heat: {}%">{}</td>',
+            cell.hint,
+            strength,
+            content,
+        )
     template = '<td class="num">{}{}</td>' if cell.numeric else "<td>{}{}</td>"
     return format_html(template, bar, content)
 
@@ -55,6 +65,7 @@ class Table:
     headers: tuple[str, ...]
     rows: list[tuple[Cell, ...]]
     label_columns: int = 1  # the leading columns that name a row rather than count it
+    wide: bool = False  # the whole width of the page (a heatmap's 24 hours)
 
     @property
     def body_html(self) -> str:

@@ -9,6 +9,7 @@ import django_filters
 
 from records.filtering import DayFilter, ValuesFilter
 from records.phones import phone_match
+from records.reading import local_hour, local_weekday
 
 
 def day_range(field_name: str, verb: str) -> tuple[DayFilter, DayFilter]:
@@ -31,9 +32,25 @@ class RecordFilterSet(django_filters.FilterSet):
     intention = ValuesFilter(field_name="intention")
     robot_id = ValuesFilter(field_name="robot_id", label="Robot id")
     callee = django_filters.CharFilter(method="filter_callee", label="Customer's number")
+    hour = django_filters.ChoiceFilter(
+        method="filter_time",
+        choices=[(str(h), str(h)) for h in range(24)],
+        label="Hour of the day (0-23)",
+    )
+    weekday = django_filters.ChoiceFilter(
+        method="filter_time",
+        choices=[(str(d), str(d)) for d in range(1, 8)],
+        label="Weekday (1-7, Monday first)",
+    )
 
     class Meta:
         fields = []
+
+    def filter_time(self, queryset, name, value):
+        """An hour or weekday of the records' time (their days' field), in the days' zone."""
+        of_time = local_hour if name == "hour" else local_weekday
+        field = self.filters["date_from"].field_name
+        return queryset.annotate(**{f"_{name}": of_time(field)}).filter(**{f"_{name}": int(value)})
 
     def filter_callee(self, queryset, name, value):
         if not value.strip():

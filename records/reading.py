@@ -10,13 +10,23 @@ from dataclasses import dataclass
 from dataclasses import field as declared
 
 from django.db.models import Count, Model, Q, QuerySet, Sum
-from django.db.models.functions import TruncDate
+from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDate
 from django.utils import timezone
 
 from records.erasure import ErasurePart
 from records.exports import CsvExport
 
 DAY = "day"  # the group of the local day of the kind's ``day_field``
+
+
+def local_hour(field: str):
+    """0-23, in the zone the dashboard's days are cut in (``TIME_ZONE``)."""
+    return ExtractHour(field, tzinfo=timezone.get_default_timezone())
+
+
+def local_weekday(field: str):
+    """1-7, Monday first, in the zone of the days."""
+    return ExtractIsoWeekDay(field, tzinfo=timezone.get_default_timezone())
 
 
 @dataclass(frozen=True)
@@ -37,6 +47,8 @@ class Dimension:
     table: str = ""
     title: str = ""
     rolled: bool = True
+    # A value computed from the kind's time (``TIME``: its hour or weekday), not a column.
+    of_time: Callable | None = None
 
     @property
     def grouped_on(self) -> tuple[str, ...]:
@@ -54,6 +66,9 @@ class Dimension:
     def slug(self) -> str:
         return (self.title or self.label).lower().replace(" ", "-")
 
+
+HOUR = Dimension("hour", "Hour", of_time=local_hour, table="heatmap", title="When customers answer")
+WEEKDAY = Dimension("weekday", "Weekday", of_time=local_weekday)
 
 WORKFLOW = Dimension(
     key="workflow",
@@ -197,12 +212,21 @@ class RecordKind:
             raise ValueError(f"unknown group(s): {', '.join(unknown)}")
         return [column for key in group_by for column in groups[key].grouped_on]
 
+    def timed(self, queryset: QuerySet, keys) -> QuerySet:
+        """``queryset`` with the values of the time dimensions among ``keys`` annotated."""
+        groups = self.groups
+        for key in keys:
+            if groups[key].of_time is not None:
+                queryset = queryset.annotate(**{key: groups[key].of_time(self.day_field)})
+        return queryset
+
     def raw(self, queryset: QuerySet, group_by: list[str]) -> list[dict]:
         """The parts per combination of ``group_by`` keys, counted in the database."""
         columns = self.columns(group_by)
         if not columns:
             # ``values()`` of no columns would group by every column: one row per record.
             return [queryset.order_by().aggregate(**self.parts())]
+        queryset = self.timed(queryset, group_by)
         if DAY in group_by:
             day = TruncDate(self.day_field, tzinfo=timezone.get_default_timezone())
             queryset = queryset.annotate(day=day)

@@ -5,7 +5,7 @@ Days are days of ``ended_at``.
 
 from django.db.models import Q
 
-from records.reading import Dimension, Measure, RecordKind
+from records.reading import HOUR, WEEKDAY, Dimension, Measure, RecordKind
 
 from .erasure import chat_sessions_erasure
 from .exports import CHAT_SESSIONS_CSV
@@ -24,6 +24,8 @@ SESSIONS = RecordKind(
     flag_label="Handed over",
     position=1,
     dimensions=(
+        HOUR,
+        WEEKDAY,
         Dimension("end_reason", "End reason", table="split", title="End reasons"),
         Dimension("intention", "Intention", table="by_workflow", title="Intentions"),
         Dimension("channel", "Channel", rolled=False),

@@ -89,6 +89,8 @@ def test_outcomes_parameters_are_typed(openapi):
         "channel",
         "handed_over",
         "day",
+        "hour",
+        "weekday",
     }
     rows = _response_schema(openapi, path, "200")["properties"]["results"]["items"]
     assert rows == {"$ref": "#/components/schemas/OutcomesRow"}
