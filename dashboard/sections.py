@@ -120,7 +120,7 @@ def _heatmap_table(kind: RecordKind, rows: list[dict], links: Links) -> Table:
     rate = f"{kind.flag}_rate"
     table_rows = []
     for weekday in range(1, 8):
-        line = [Cell(weekday, WEEKDAYS[weekday - 1])]
+        line = [Cell(WEEKDAYS[weekday - 1], WEEKDAYS[weekday - 1])]
         for hour in range(24):
             row = cells.get((weekday, hour))
             if row is None:
