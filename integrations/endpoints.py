@@ -4,7 +4,9 @@ Each web process keeps an endpoint it has looked up for ``AIRUDDER_ENDPOINT_CACH
 (Django's default cache: per process unless a shared cache is configured). Saving or deleting
 an endpoint through the ORM forgets it at once in this process; other processes see the change
 within that many seconds. That is the price of a delivery costing one statement instead of two:
-a deactivated endpoint may accept deliveries for a few more seconds, never longer.
+a deactivated endpoint may accept deliveries for a few more seconds, never longer. A refusal is
+never made on a remembered copy alone: the view reads the endpoint again (``fresh``) before it
+refuses a signature, so a secret rotated in another process is accepted at once.
 """
 
 from django.conf import settings
@@ -21,11 +23,15 @@ def _key(digest: str) -> str:
     return f"airudder:endpoint:{digest}"
 
 
-def endpoint_for_token(token: str) -> WebhookEndpoint | None:
-    """The active endpoint of ``token``, or ``None``; unknown tokens are remembered as such."""
+def endpoint_for_token(token: str, *, fresh: bool = False) -> WebhookEndpoint | None:
+    """The active endpoint of ``token``, or ``None``; unknown tokens are remembered as such.
+
+    ``fresh``: read the database whatever is remembered (and remember what it says), for a
+    refusal that a copy cached before a change elsewhere would otherwise make.
+    """
     digest = token_digest(token)
     seconds = settings.AIRUDDER_ENDPOINT_CACHE_SECONDS
-    if seconds:
+    if seconds and not fresh:
         cached = cache.get(_key(digest))
         if cached is not None:
             return None if cached == _MISSING else cached

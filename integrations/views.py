@@ -28,6 +28,7 @@ from rest_framework.views import APIView
 
 from integrations.endpoints import endpoint_for_token
 from integrations.kinds import EventKind
+from integrations.models import WebhookEndpoint
 from integrations.services import webhook_event_receive
 from integrations.signing import SIGNATURE_HEADER, signature_is_valid
 
@@ -89,6 +90,31 @@ def _stored_headers(request) -> dict[str, str]:
     return {name: value for name, value in request.headers.items() if name.lower() not in redacted}
 
 
+def _signature_matches(endpoint: WebhookEndpoint, body: bytes, signature: str) -> bool:
+    return any(
+        signature_is_valid(secret=secret, body=body, signature=signature)
+        for secret in endpoint.signing_secrets()
+    )
+
+
+def _signed_by(endpoint, token: str, body: bytes, signature: str) -> WebhookEndpoint | None:
+    """The endpoint whose secrets sign ``body``, or ``None``; read again before refusing.
+
+    The copy may be cached from before a rotation in another process: one query, on the
+    failure path only, so that a new secret is accepted the moment it is saved.
+    """
+    if _signature_matches(endpoint, body, signature):
+        return endpoint
+    if not settings.AIRUDDER_ENDPOINT_CACHE_SECONDS:
+        return None  # the copy was just read
+    current = endpoint_for_token(token, fresh=True)
+    if current is None or current.signing_secrets() == endpoint.signing_secrets():
+        return None
+    if not current.signing_secret:  # signing turned off since: the token alone authenticates
+        return current
+    return current if _signature_matches(current, body, signature) else None
+
+
 class WebhookView(APIView):
     """Receives one kind of notification; ``kind`` is set per URL from the registry."""
 
@@ -111,10 +137,8 @@ class WebhookView(APIView):
                 return _error(413, f"body larger than {limit} bytes")
             if self.kind.signed and endpoint.signing_secret:
                 signature = django_request.headers.get(SIGNATURE_HEADER, "")
-                if not any(
-                    signature_is_valid(secret=secret, body=body, signature=signature)
-                    for secret in endpoint.signing_secrets()
-                ):
+                endpoint = _signed_by(endpoint, token, body, signature)
+                if endpoint is None:
                     return _error(401, f"{SIGNATURE_HEADER} does not match the body")
             delivery = webhook_event_receive(
                 endpoint=endpoint,
