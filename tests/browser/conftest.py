@@ -49,9 +49,10 @@ def browser():
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def demo_dump(tmp_path_factory):
-    """Where the first test's demo data is dumped, so that the next tests load it quicker."""
+    """Where the first browser test's demo data is dumped, so that every other browser test of
+    the session loads it instead of delivering the demo again."""
     return tmp_path_factory.mktemp("demo") / "demo.json"
 
 
