@@ -287,6 +287,12 @@ AIRUDDER_STALE_EVENT_AFTER = timedelta(
 )
 # Events a worker claims and records in one transaction (integrations.batches).
 AIRUDDER_PROCESS_BATCH = env.int("AIRUDDER_PROCESS_BATCH", default=100)
+# Fail fast: on PostgreSQL, how long storing a delivery may wait for a lock, and run in all
+# (ms, 0 is off), before the delivery gets 503 and AI Rudder retries (it waits 10 s at most).
+AIRUDDER_WEBHOOK_LOCK_TIMEOUT_MS = env.int("AIRUDDER_WEBHOOK_LOCK_TIMEOUT_MS", default=2000)
+AIRUDDER_WEBHOOK_STATEMENT_TIMEOUT_MS = env.int(
+    "AIRUDDER_WEBHOOK_STATEMENT_TIMEOUT_MS", default=4000
+)
 # How long a web process remembers an endpoint it looked up by token (0: look up every time).
 AIRUDDER_ENDPOINT_CACHE_SECONDS = env.int("AIRUDDER_ENDPOINT_CACHE_SECONDS", default=30)
 # Used to print full webhook URLs (admin, create_endpoint) when no request is at hand.

@@ -9,11 +9,13 @@ import re
 import secrets
 import traceback
 import zoneinfo
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 
 from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -132,6 +134,35 @@ def _upsert_statement(vendor: str) -> tuple[list, str]:
     return fields, sql
 
 
+def _postgresql_timeouts() -> str:
+    """``SET LOCAL`` of the webhook path's lock and statement timeouts (ms, 0 is off).
+
+    A blocked table then fails the delivery in seconds (503, AI Rudder retries) instead of
+    holding the client and every web thread; other work on the database keeps no timeout.
+    """
+    lock = int(settings.AIRUDDER_WEBHOOK_LOCK_TIMEOUT_MS)
+    statement = int(settings.AIRUDDER_WEBHOOK_STATEMENT_TIMEOUT_MS)
+    return f"SET LOCAL lock_timeout = {lock}; SET LOCAL statement_timeout = {statement}; "
+
+
+def _execute_with_timeouts(cursor, sql: str, params: list) -> None:
+    """``sql`` under the webhook timeouts, in the same round trip on PostgreSQL.
+
+    Sent as one string, the statements run in one implicit transaction, which ``SET LOCAL``
+    lasts for; server-side binding cannot send several statements, so it gets a transaction.
+    """
+    if connection.vendor != "postgresql":
+        cursor.execute(sql, params)
+        return
+    if connection.settings_dict["OPTIONS"].get("server_side_binding"):
+        cursor.execute(_postgresql_timeouts())
+        cursor.execute(sql, params)
+        return
+    cursor.execute(_postgresql_timeouts() + sql, params)
+    while cursor.description is None and cursor.nextset():
+        pass  # past the results of the SETs, to the RETURNING row
+
+
 def _upsert_event(values: dict) -> tuple[int, int]:
     """Store a delivery or count it on the event it repeats, in one statement.
 
@@ -143,8 +174,9 @@ def _upsert_event(values: dict) -> tuple[int, int]:
     fields, sql = _upsert_statement(connection.vendor)
     row = {f.attname: f.get_default() for f in fields} | values
     params = [f.get_db_prep_save(row[f.attname], connection) for f in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    server_side = connection.settings_dict["OPTIONS"].get("server_side_binding")
+    with transaction.atomic() if server_side else nullcontext(), connection.cursor() as cursor:
+        _execute_with_timeouts(cursor, sql, params)
         event_id, delivery_count = cursor.fetchone()
     return event_id, delivery_count
 

@@ -34,6 +34,9 @@ from integrations.signing import SIGNATURE_HEADER, signature_is_valid
 
 logger = logging.getLogger(__name__)
 
+# What a 503 asks AI Rudder to wait before it retries (it may keep its own schedule).
+RETRY_AFTER_SECONDS = 5
+
 
 class JsonOnly(BaseContentNegotiation):
     """AI Rudder's ``Accept`` header is not ours to refuse: the answer is always JSON."""
@@ -148,8 +151,11 @@ class WebhookView(APIView):
                 remote_addr=django_request.META.get("REMOTE_ADDR") or None,
             )
         except DatabaseError:
+            # Blocked (the webhook timeouts, integrations.services) or down: answer now.
             logger.exception("Database unavailable while receiving a %s webhook", self.kind.slug)
-            return _error(503, "temporarily unavailable, retry later")
+            response = _error(503, "temporarily unavailable, retry later")
+            response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+            return response
         if delivery.body_error:
             return _error(400, delivery.body_error, event_id=delivery.event.pk)
         return Response({})
