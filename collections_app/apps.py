@@ -20,3 +20,10 @@ class CollectionsAppConfig(AppConfig):
         from .erasure import number_health_erasure
 
         erasures.register(number_health_erasure)
+
+        from records import reading
+
+        from .labels import intention_labels
+
+        for kind in ("calls", "sessions"):
+            reading.register_labels(kind, "intention", intention_labels(kind))

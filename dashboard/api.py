@@ -18,6 +18,7 @@ from privacy.permissions import VIEW_DASHBOARD, view_permission
 from records import reading
 from records.api import ApiSchema
 from records.filtering import BooleanFilter, DayFilter, filter_params, query_string, with_params
+from staff.services import staff_account_ids
 
 from . import rollups
 
@@ -83,6 +84,10 @@ def _row_serializer():
                 required=False, allow_null=True, help_text=f"{kind.label}: {measure.label}"
             )
         for dimension in kind.groups.values():
+            if reading.has_labels(kind.key, dimension.key):
+                group_fields[f"{dimension.key}_label"] = serializers.CharField(
+                    required=False, allow_null=True, help_text="The account's label of the code"
+                )
             for name in dimension.row_keys:
                 flt = kind.filterset.base_filters.get(name)
                 if dimension.key == reading.DAY:
@@ -168,6 +173,11 @@ class OutcomesView(APIView):
             raise ValidationError(filterset.errors)
         params = filter_params(filterset)
         rows = rollups.grouped(kind, filterset, group_by, request.user)
+        accounts = staff_account_ids(request.user)
+        for key in (key for key in group_by if reading.has_labels(kind.key, key)):
+            words = reading.labels_for(kind.key, key, [row[key] for row in rows], accounts)
+            for row in rows:
+                row[f"{key}_label"] = words.get(row[key])
         records = request.build_absolute_uri(reverse(kind.api_list))
         for row in rows:
             query = query_string(with_params(params, **_row_filters(kind, row, group_by)))

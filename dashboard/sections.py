@@ -4,7 +4,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from records.display import NO_VALUE
-from records.reading import WORKFLOW, RecordKind
+from records.reading import WORKFLOW, RecordKind, labels_for
 
 from .formatting import average_duration_text, number_text
 from .rollups import Facts
@@ -175,24 +175,24 @@ def section(
     prefix = kind.table_prefix
     tables = []
     for dimension in kind.dimensions:
+        if dimension.table not in ("by_workflow", "split"):
+            continue
+        grouped = [WORKFLOW.key] if dimension.table == "by_workflow" else []
+        rows = facts.count([*grouped, dimension.key])
+        words = labels_for(
+            kind.key, dimension.key, [r[dimension.key] for r in rows], facts.accounts
+        )
+        key = f"{prefix}-{dimension.slug}"
         if dimension.table == "by_workflow":
-            rows = facts.count([WORKFLOW.key, dimension.key])
             tables.append(
                 by_workflow_table(
-                    f"{prefix}-{dimension.slug}", dimension, rows, links, kind.flag, kind.flag_label
+                    key, dimension, rows, links, kind.flag, kind.flag_label, labels=words
                 )
             )
-        elif dimension.table == "split":
-            rows = facts.count([dimension.key])
+        else:
             tables.append(
                 split_table(
-                    f"{prefix}-{dimension.slug}",
-                    dimension.title,
-                    dimension.label,
-                    rows,
-                    dimension.key,
-                    total,
-                    links,
+                    key, dimension.title, dimension.label, rows, dimension.key, total, links, words
                 )
             )
     if kind.by_workflow:

@@ -164,8 +164,22 @@ def rate_cell(rate: float | None, count: int, url: str) -> Cell:
     return Cell(rate, f"{percent_text(rate)} ({count})", url)
 
 
+def named(value, labels: dict | None) -> str:
+    """A value as people read it: its account's label, the code beside it (``Paid (E)``)."""
+    if labels and value in labels:
+        return f"{labels[value]} ({value})"
+    return label(value)
+
+
 def split_table(
-    key: str, title: str, header: str, rows: list[dict], field_name: str, total: int, links: Links
+    key: str,
+    title: str,
+    header: str,
+    rows: list[dict],
+    field_name: str,
+    total: int,
+    links: Links,
+    labels: dict | None = None,
 ) -> Table:
     """Counts per value of ``field_name``, each with its share of ``total``."""
     return Table(
@@ -174,7 +188,7 @@ def split_table(
         headers=(header, "Count", "Share"),
         rows=[
             (
-                Cell(row[field_name], label(row[field_name])),
+                Cell(row[field_name], named(row[field_name], labels)),
                 count_cell(row["count"], links(**{field_name: row[field_name]})),
                 share_cell(row["count"], total, links(**{field_name: row[field_name]})),
             )
@@ -184,7 +198,13 @@ def split_table(
 
 
 def by_workflow_table(
-    key: str, dimension, rows: list[dict], links: Links, flag: str, flag_header: str
+    key: str,
+    dimension,
+    rows: list[dict],
+    links: Links,
+    flag: str,
+    flag_header: str,
+    labels: dict | None = None,
 ) -> Table:
     """Counts per workflow and value of ``dimension``, with each value's share of its workflow."""
     name = dimension.key
@@ -209,7 +229,7 @@ def by_workflow_table(
                     links(workflow_id=row["workflow_id"]) if first else None,
                     name=workflow,
                 ),
-                Cell(row[name], label(row[name])),
+                Cell(row[name], named(row[name], labels)),
                 count_cell(row["count"], url),
                 share_cell(row["count"], per_workflow[row["workflow_id"]], url),
                 count_cell(row[f"{flag}_count"], flagged_url),

@@ -281,3 +281,22 @@ def get(key: str) -> RecordKind:
 def all_kinds() -> Iterator[RecordKind]:
     """In the order the dashboard shows them."""
     yield from sorted(_REGISTRY.values(), key=lambda kind: kind.position)
+
+
+_LABELS: dict[tuple[str, str], Callable] = {}
+
+
+def register_labels(kind: str, dimension: str, labels: Callable) -> None:
+    """Words people read for a dimension's values (an account's label of intention ``E``):
+    ``labels(values, accounts)`` -> ``{value: label}``, ``accounts`` ``None`` for every one."""
+    _LABELS[(kind, dimension)] = labels
+
+
+def labels_for(kind: str, dimension: str, values, accounts) -> dict:
+    """The registered labels of ``values`` (none registered: no labels)."""
+    labels = _LABELS.get((kind, dimension))
+    return labels(sorted({v for v in values if v not in ("", None)}), accounts) if labels else {}
+
+
+def has_labels(kind: str, dimension: str) -> bool:
+    return (kind, dimension) in _LABELS

@@ -1,0 +1,17 @@
+"""Each account's label of an intention code, where people read codes (dashboard, API rows)."""
+
+from .models import Outcome
+
+
+def intention_labels(kind: str):
+    def labels(values: list[str], accounts) -> dict[str, str]:
+        outcomes = Outcome.objects.filter(kind=kind, code__in=values).exclude(label="")
+        if accounts is not None:
+            outcomes = outcomes.filter(endpoint_id__in=accounts)
+        found: dict[str, set[str]] = {}
+        for code, label in outcomes.values_list("code", "label"):
+            found.setdefault(code, set()).add(label)
+        # One label per code; accounts that word it differently are all named.
+        return {code: " / ".join(sorted(words)) for code, words in found.items()}
+
+    return labels
