@@ -22,6 +22,7 @@ from privacy.masking import (
 from records.admin.list_filters import parameter_list_filter
 from records.admin.record import RecordAdmin
 from records.display import duration_text
+from records.money import money_text
 
 from . import rendering
 from .exports import CALL_RESULTS_CSV
@@ -77,7 +78,7 @@ class CallResultAdmin(RecordAdmin):
                     ("intention", "intention_description"),
                     ("answered", "duration", "talk_round"),
                     ("callee_name", "callee_number"),
-                    ("total_owing_amount", "currency_unit", "due_date"),
+                    ("owing", "due"),
                     ("started", "workflow"),
                 ]
             },
@@ -109,7 +110,7 @@ class CallResultAdmin(RecordAdmin):
             },
         ),
     ]
-    readonly_fields = ["started", "ended", "duration"]
+    readonly_fields = ["started", "ended", "duration", "owing", "due"]
     contact_phone_fields = ("callee_number", "contact_number")
     contact_name_fields = ("callee_name",)
     customer_name_lookups = ("callee_name", "contact")
@@ -142,6 +143,22 @@ class CallResultAdmin(RecordAdmin):
             zone,
             rendering.local_time_text(call, value),
         )
+
+    @admin.display(description="amount owing")
+    def owing(self, call: CallResult) -> str:
+        """By its currency's rules (``Rp 5.619.624,20``), not the stored ``5619624.2000``."""
+        return money_text(call.total_owing_amount, call.currency_unit) or "-"
+
+    @admin.display(description="due date")
+    def due(self, call: CallResult) -> str:
+        """The due date, and how many days past it the call was made."""
+        if call.due_date is None:
+            return "-"
+        if call.started_at is None:
+            return f"{call.due_date:%Y-%m-%d}"
+        late = (timezone.localtime(call.started_at).date() - call.due_date).days
+        when = f"{late} days past due" if late > 0 else "not yet due"
+        return f"{call.due_date:%Y-%m-%d} ({when} at the call)"
 
     @admin.display(description="duration", ordering="talk_seconds")
     def duration(self, call: CallResult) -> str:

@@ -6,10 +6,10 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from records.admin.record import RecordAdmin
+from records.money import money_text
 
 from .exports import NUMBERS_CSV, PROMISES_CSV
 from .models import NumberHealth, Outcome, Promise, SlotNames
-from .money import money_text
 from .numbers import health_q, with_health
 from .promises import status_q, with_status
 from .services import outcome_reclassify, promises_reread

@@ -2,8 +2,7 @@
 
 from privacy.masking import mask_phone
 from records.exports import Column, CsvExport, attribute, fields
-
-from .money import money_text
+from records.money import money_text
 
 PROMISES_CSV = CsvExport(
     name="promises",

@@ -9,9 +9,9 @@ from django.views.decorators.http import require_GET
 from privacy.masking import can_view_contact_details, mask_phone
 from privacy.permissions import COMPARE_WORKFLOWS, VIEW_PROMISES
 from records.models import Workflow
+from records.money import money_text
 
 from .comparison import CompareForm, workflows_compare
-from .money import money_text
 from .selectors import DUE_TODAY_LIMIT, promises_due_today
 
 

@@ -8,9 +8,9 @@ import pytest
 from django.core.management import call_command
 
 from collections_app.models import Promise
-from collections_app.money import money_text
 from collections_app.promises import status_q, with_status
 from collections_app.terms import parse_amount, parse_date, promise_terms
+from records.money import money_text
 from tests.outcomes_dataset import user_with
 
 pytestmark = pytest.mark.django_db

@@ -56,3 +56,17 @@ def test_a_chat_page_starts_with_the_conversation(admin_client, records):
     html = page.content.decode()
     assert html.index("Conversation (") < html.index("Session details")
     assert "deletelink" not in html
+
+
+def test_a_call_page_shows_the_amount_owing_by_its_currency_and_days_past_due(
+    admin_client, deliver, call_payload
+):
+    call_payload["callee"]["total_owing_amount"] = "5619624.20"
+    call_payload["callee"]["currency_unit"] = "IDR"
+    call_payload["callee"]["due_date"] = "2020-01-01"
+    assert deliver("call_result", call_payload).status_code == 200
+    call = CallResult.objects.get()
+    html = admin_client.get(reverse("admin:calls_app_callresult_change", args=[call.pk]))
+    text = html.content.decode()
+    assert "5,619,624" in text and ("IDR" in text or "Rp" in text)
+    assert "days past due at the call" in text
