@@ -293,6 +293,10 @@ AIRUDDER_WEBHOOK_LOCK_TIMEOUT_MS = env.int("AIRUDDER_WEBHOOK_LOCK_TIMEOUT_MS", d
 AIRUDDER_WEBHOOK_STATEMENT_TIMEOUT_MS = env.int(
     "AIRUDDER_WEBHOOK_STATEMENT_TIMEOUT_MS", default=4000
 )
+# Refused deliveries (unknown token, inactive endpoint, bad signature) listed on the inbox
+# health page: at most this many rows, for at most RETENTION_REJECTIONS_DAYS (counts stay).
+AIRUDDER_REJECTIONS_KEEP = env.int("AIRUDDER_REJECTIONS_KEEP", default=10000)
+AIRUDDER_RETENTION_REJECTIONS_DAYS = env.int("AIRUDDER_RETENTION_REJECTIONS_DAYS", default=30)
 # How long a web process remembers an endpoint it looked up by token (0: look up every time).
 AIRUDDER_ENDPOINT_CACHE_SECONDS = env.int("AIRUDDER_ENDPOINT_CACHE_SECONDS", default=30)
 # Used to print full webhook URLs (admin, create_endpoint) when no request is at hand.
@@ -325,6 +329,12 @@ AIRUDDER_ALERT_BACKLOG_AGE_MINUTES = env.int("AIRUDDER_ALERT_BACKLOG_AGE_MINUTES
 AIRUDDER_ALERT_SILENCE_MIN_MINUTES = env.int("AIRUDDER_ALERT_SILENCE_MIN_MINUTES", default=60)
 AIRUDDER_ALERT_SILENCE_FACTOR = env.float("AIRUDDER_ALERT_SILENCE_FACTOR", default=10.0)
 AIRUDDER_ALERT_SILENCE_MIN_DELIVERIES = env.int("AIRUDDER_ALERT_SILENCE_MIN_DELIVERIES", default=24)
+# (d) more than THRESHOLD refused deliveries (unknown token, inactive endpoint, bad signature)
+# in the last WINDOW minutes: an old URL still posted to, a secret not entered, or probing.
+AIRUDDER_ALERT_REJECTIONS_WINDOW_MINUTES = env.int(
+    "AIRUDDER_ALERT_REJECTIONS_WINDOW_MINUTES", default=15
+)
+AIRUDDER_ALERT_REJECTIONS_THRESHOLD = env.int("AIRUDDER_ALERT_REJECTIONS_THRESHOLD", default=0)
 
 # --- Personal data --------------------------------------------------------------------------
 # Retention, in days (0 keeps forever): raw deliveries of any status, and the records (calls,

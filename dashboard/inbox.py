@@ -1,9 +1,11 @@
-"""The inbox health page, for integrators: traffic, failures, backlog, silence, payload drift.
+"""The inbox health page, for integrators: traffic, failures, backlog, silence, payload drift,
+refused deliveries.
 
 The figures are read by ``operations.inbox``; this module only lays them out, and replays the
 failed events of one error when asked (``integrations.process_webhookevent``).
 """
 
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.contrib import admin, messages
@@ -64,6 +66,8 @@ def inbox_health(request):
         "endpoints": inbox.endpoints_last_delivery(),
         "drift": drift,
         "incidents": inbox.alert_incidents(),
+        "rejections": inbox.rejections_recent(),
+        "rejections_day": sorted(inbox.rejections_since(now - timedelta(hours=24)).items()),
         "can_process": request.user.has_perm(PROCESS_EVENTS),
         "process_again_limit": PROCESS_AGAIN_LIMIT,
     }

@@ -3,6 +3,7 @@ from importlib import import_module
 from django.apps import AppConfig
 
 EVENTS = "webhook events"  # the stored deliveries, as retention names them
+REJECTIONS = "refused deliveries"
 
 
 class IntegrationsConfig(AppConfig):
@@ -16,10 +17,16 @@ class IntegrationsConfig(AppConfig):
         )
         from privacy import retention
 
-        from .models import WebhookEvent
+        from .models import WebhookEvent, WebhookRejection
 
         retention.register_records(
             EVENTS, WebhookEvent, "received_at", setting="AIRUDDER_RETENTION_EVENTS_DAYS", order=1
+        )
+        retention.register_records(
+            REJECTIONS,
+            WebhookRejection,
+            "received_at",
+            setting="AIRUDDER_RETENTION_REJECTIONS_DAYS",
         )
 
 

@@ -23,8 +23,9 @@ def _key(digest: str) -> str:
     return f"airudder:endpoint:{digest}"
 
 
-def endpoint_for_token(token: str, *, fresh: bool = False) -> WebhookEndpoint | None:
-    """The active endpoint of ``token``, or ``None``; unknown tokens are remembered as such.
+def endpoint_by_token(token: str, *, fresh: bool = False) -> WebhookEndpoint | None:
+    """The endpoint of ``token``, active or not (a refusal names it), or ``None``; unknown
+    tokens are remembered as such.
 
     ``fresh``: read the database whatever is remembered (and remember what it says), for a
     refusal that a copy cached before a change elsewhere would otherwise make.
@@ -35,10 +36,16 @@ def endpoint_for_token(token: str, *, fresh: bool = False) -> WebhookEndpoint | 
         cached = cache.get(_key(digest))
         if cached is not None:
             return None if cached == _MISSING else cached
-    endpoint = WebhookEndpoint.objects.filter(token_sha256=digest, is_active=True).first()
+    endpoint = WebhookEndpoint.objects.filter(token_sha256=digest).first()
     if seconds:
         cache.set(_key(digest), endpoint or _MISSING, seconds)
     return endpoint
+
+
+def endpoint_for_token(token: str, *, fresh: bool = False) -> WebhookEndpoint | None:
+    """The active endpoint of ``token``, or ``None``."""
+    endpoint = endpoint_by_token(token, fresh=fresh)
+    return endpoint if endpoint is not None and endpoint.is_active else None
 
 
 @receiver([post_save, post_delete], sender=WebhookEndpoint)

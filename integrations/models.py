@@ -18,6 +18,8 @@ __all__ = [
     "PayloadDrift",
     "WebhookEndpoint",
     "WebhookEvent",
+    "WebhookRejection",
+    "WebhookRejectionTotal",
     "Workflow",
 ]
 
@@ -179,6 +181,47 @@ class WebhookEvent(models.Model):
     @property
     def body_text(self) -> str:
         return bytes(self.body).decode("utf-8", errors="replace")
+
+
+class RejectionReason(models.TextChoices):
+    UNKNOWN_TOKEN = "unknown_token", "Unknown token"
+    INACTIVE_ENDPOINT = "inactive_endpoint", "Inactive endpoint"
+    BAD_SIGNATURE = "bad_signature", "Bad signature"
+
+
+class WebhookRejection(models.Model):
+    """One refused delivery, so an old URL still posted to, or probing, is seen; never a body.
+
+    Kept bounded: the newest ``AIRUDDER_REJECTIONS_KEEP`` rows, for at most
+    ``AIRUDDER_RETENTION_REJECTIONS_DAYS``; the counts live on in ``WebhookRejectionTotal``.
+    """
+
+    Reason = RejectionReason
+
+    received_at = models.DateTimeField(default=timezone.now, db_index=True)
+    reason = models.CharField(max_length=32, choices=RejectionReason.choices)
+    kind = models.CharField(max_length=32)
+    remote_addr = models.GenericIPAddressField(null=True, blank=True)
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.reason} from {self.remote_addr} at {self.received_at}"
+
+
+class WebhookRejectionTotal(models.Model):
+    """Refused deliveries counted per reason since the start: what ``/metrics`` reports, so the
+    counter never goes back when old ``WebhookRejection`` rows are deleted."""
+
+    reason = models.CharField(max_length=32, choices=RejectionReason.choices, unique=True)
+    count = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.reason}: {self.count}"
 
 
 class AlertIncident(models.Model):

@@ -16,13 +16,19 @@ from functools import partial
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from integrations import kinds
 from integrations.dispatch import dispatch
 from integrations.kinds import InboundEvent, UnknownEventKind
-from integrations.models import WebhookEndpoint, WebhookEvent
+from integrations.models import (
+    WebhookEndpoint,
+    WebhookEvent,
+    WebhookRejection,
+    WebhookRejectionTotal,
+)
 from integrations.signals import event_processed
 from records.payloads import PayloadError
 
@@ -221,6 +227,39 @@ def webhook_event_receive(
     if enqueue and not body_error:
         transaction.on_commit(partial(dispatch, event.pk))
     return Delivery(event=event, created=True, body_error=body_error)
+
+
+# Every this many rejections, the rows older than the newest AIRUDDER_REJECTIONS_KEEP go.
+REJECTIONS_TRIM_EVERY = 1000
+
+
+def _count_rejection(reason: str) -> None:
+    if WebhookRejectionTotal.objects.filter(reason=reason).update(count=F("count") + 1):
+        return
+    try:
+        with transaction.atomic():
+            WebhookRejectionTotal.objects.create(reason=reason, count=1)
+    except IntegrityError:  # created by another delivery at the same moment
+        WebhookRejectionTotal.objects.filter(reason=reason).update(count=F("count") + 1)
+
+
+def webhook_rejection_record(
+    *, reason: str, kind: str, remote_addr: str | None, endpoint_id: int | None = None
+) -> WebhookRejection:
+    """Keep one refused delivery (when, from where, which endpoint if known; never its body)
+    and count it, under the webhook timeouts; the table keeps its newest rows only."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(_postgresql_timeouts())
+        rejection = WebhookRejection.objects.create(
+            reason=reason, kind=kind, remote_addr=remote_addr, endpoint_id=endpoint_id
+        )
+        _count_rejection(reason)
+    if rejection.pk % REJECTIONS_TRIM_EVERY == 0:
+        keep = settings.AIRUDDER_REJECTIONS_KEEP
+        WebhookRejection.objects.filter(pk__lte=rejection.pk - keep).delete()
+    return rejection
 
 
 class AccountTimeZoneError(ValueError):

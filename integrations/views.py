@@ -1,7 +1,8 @@
 """The webhook URLs AI Rudder posts to: one DRF view per declared event kind.
 
-Answers: 404 unknown or inactive token, 401 bad signature, 413 body too large, 400 body that is
-not a JSON object (stored as a failed event), 503 database unavailable (AI Rudder retries),
+Answers: 404 unknown or inactive token, 401 bad signature (both recorded as a ``WebhookRejection``,
+without the body), 413 body too large, 400 body that is not a JSON object (stored as a failed
+event), 503 database unavailable or blocked (AI Rudder retries),
 otherwise 200 ``{}`` as AI Rudder documents, including for its retries of the same notification.
 
 The views authenticate by the URL's token (and the signature), not by session or CSRF, and read
@@ -26,10 +27,11 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from integrations.endpoints import endpoint_for_token
+from integrations.endpoints import endpoint_by_token, endpoint_for_token
 from integrations.kinds import EventKind
+from integrations.models import RejectionReason as Reason
 from integrations.models import WebhookEndpoint
-from integrations.services import webhook_event_receive
+from integrations.services import webhook_event_receive, webhook_rejection_record
 from integrations.signing import SIGNATURE_HEADER, signature_is_valid
 
 logger = logging.getLogger(__name__)
@@ -128,21 +130,37 @@ class WebhookView(APIView):
     renderer_classes = [JSONRenderer]
     content_negotiation_class = JsonOnly
 
+    def _rejected(self, request, reason: str, endpoint: WebhookEndpoint | None) -> None:
+        """Keep the refusal for the inbox health page and /metrics; it never fails the answer."""
+        try:
+            webhook_rejection_record(
+                reason=reason,
+                kind=self.kind.slug,
+                remote_addr=request.META.get("REMOTE_ADDR") or None,
+                endpoint_id=endpoint.pk if endpoint is not None else None,
+            )
+        except DatabaseError:
+            logger.warning("A refused %s delivery (%s) was not recorded", self.kind.slug, reason)
+
     def post(self, request, token: str):
         django_request = request._request  # the raw body, unparsed
         limit = settings.AIRUDDER_MAX_BODY_BYTES
         try:
-            endpoint = endpoint_for_token(token)
-            if endpoint is None:
-                return _error(404, "unknown webhook URL")
+            endpoint = endpoint_by_token(token)
+            if endpoint is None or not endpoint.is_active:
+                reason = Reason.UNKNOWN_TOKEN if endpoint is None else Reason.INACTIVE_ENDPOINT
+                self._rejected(django_request, reason, endpoint)
+                return _error(404, "unknown webhook URL")  # the same answer: nothing told
             body = _read_body(django_request, limit)
             if body is None:
                 return _error(413, f"body larger than {limit} bytes")
             if self.kind.signed and endpoint.signing_secret:
                 signature = django_request.headers.get(SIGNATURE_HEADER, "")
-                endpoint = _signed_by(endpoint, token, body, signature)
-                if endpoint is None:
+                signed_by = _signed_by(endpoint, token, body, signature)
+                if signed_by is None:
+                    self._rejected(django_request, Reason.BAD_SIGNATURE, endpoint)
                     return _error(401, f"{SIGNATURE_HEADER} does not match the body")
+                endpoint = signed_by
             delivery = webhook_event_receive(
                 endpoint=endpoint,
                 kind=self.kind.slug,

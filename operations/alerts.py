@@ -1,4 +1,5 @@
-"""Alerts: failures piling up, a backlog that does not drain, a busy endpoint gone silent.
+"""Alerts: failures piling up, a backlog that does not drain, deliveries refused, a busy endpoint
+gone silent.
 
 ``alerts_check()`` (every minute from Celery beat, or ``manage.py check_alerts``) evaluates each
 condition. One that starts firing opens an ``AlertIncident`` and sends one message; while it
@@ -71,6 +72,21 @@ def backlog_condition(now) -> Condition:
     )
 
 
+def rejections_condition(now) -> Condition:
+    """Refused deliveries keep coming: an old URL, a secret not entered, or probing."""
+    window = settings.AIRUDDER_ALERT_REJECTIONS_WINDOW_MINUTES
+    threshold = settings.AIRUDDER_ALERT_REJECTIONS_THRESHOLD
+    per_reason = inbox.rejections_since(now - timedelta(minutes=window))
+    refused = sum(per_reason.values())
+    reasons = ", ".join(f"{count} {reason}" for reason, count in sorted(per_reason.items()))
+    return Condition(
+        key="rejections",
+        firing=refused > threshold,
+        message=f"{refused} webhook deliveries were refused in the last {window} min "
+        f"({reasons or 'none'}; alert above {threshold}).",
+    )
+
+
 def _silence_key(endpoint_id: int, kind: str) -> str:
     return f"silence:{endpoint_id}:{kind}"
 
@@ -122,7 +138,12 @@ def silence_conditions(now) -> list[Condition]:
 
 def conditions_evaluate(now=None) -> list[Condition]:
     now = now or timezone.now()
-    return [failures_condition(now), backlog_condition(now), *silence_conditions(now)]
+    return [
+        failures_condition(now),
+        backlog_condition(now),
+        rejections_condition(now),
+        *silence_conditions(now),
+    ]
 
 
 def _webhook_post(text: str) -> None:

@@ -12,7 +12,14 @@ from django.db.models import Case, Count, F, Max, Min, Q, Sum, TextField, Value,
 from django.db.models.functions import Left, StrIndex, TruncHour
 from django.utils import timezone
 
-from integrations.models import AlertIncident, PayloadDrift, WebhookEndpoint, WebhookEvent
+from integrations.models import (
+    AlertIncident,
+    PayloadDrift,
+    WebhookEndpoint,
+    WebhookEvent,
+    WebhookRejection,
+    WebhookRejectionTotal,
+)
 
 FAILED = WebhookEvent.Status.FAILED
 RECEIVED = WebhookEvent.Status.RECEIVED
@@ -179,3 +186,28 @@ def alert_incidents(*, recent: int = 20):
     return AlertIncident.objects.order_by(
         F("resolved_at").desc(nulls_first=True), "-opened_at", "-id"
     )[:recent]
+
+
+def rejections_recent(*, limit: int = 50):
+    """The newest refused deliveries: time, source address, endpoint when known, reason."""
+    return WebhookRejection.objects.select_related("endpoint").order_by("-received_at", "-id")[
+        :limit
+    ]
+
+
+def rejections_since(since: datetime) -> dict[str, int]:
+    """Refused deliveries received since ``since``, per reason."""
+    return dict(
+        WebhookRejection.objects.filter(received_at__gte=since)
+        .values("reason")
+        .annotate(n=Count("id"))
+        .values_list("reason", "n")
+        .order_by()
+    )
+
+
+def rejection_totals() -> dict[str, int]:
+    """Refused deliveries per reason since the start (old rows deleted or not)."""
+    counts = {reason: 0 for reason in WebhookRejection.Reason.values}
+    counts.update(WebhookRejectionTotal.objects.values_list("reason", "count"))
+    return counts

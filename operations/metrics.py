@@ -79,6 +79,16 @@ class InboxCollector:
             drift.add_metric([kind], paths)
         yield drift
 
+        rejected = CounterMetricFamily(
+            "airudder_webhook_rejected",
+            "Deliveries refused before they were stored: unknown token, inactive endpoint, "
+            "bad signature.",
+            labels=["reason"],
+        )
+        for reason, count in sorted(inbox.rejection_totals().items()):
+            rejected.add_metric([reason], count)
+        yield rejected
+
         yield GaugeMetricFamily(
             "airudder_alert_incidents_open",
             "Alerts currently firing (incidents opened and not resolved).",

@@ -64,7 +64,9 @@ def test_each_domain_declares_its_records():
 def test_dry_run_counts_and_deletes_nothing(aged):
     before = _counts()
     counts = retention.apply_retention(dry_run=True)
-    assert counts == {"chat sessions": 1, "call results": 1, "webhook events": 2}
+    assert counts == {
+        "chat sessions": 1, "call results": 1, "webhook events": 2, "refused deliveries": 0,
+    }  # fmt: skip
     assert _counts() == before
 
 
@@ -77,7 +79,9 @@ def test_old_records_go_with_their_children_and_new_ones_stay(aged):
 
     counts = retention.apply_retention()
 
-    assert counts == {"chat sessions": 1, "call results": 1, "webhook events": 2}
+    assert counts == {
+        "chat sessions": 1, "call results": 1, "webhook events": 2, "refused deliveries": 0,
+    }  # fmt: skip
     assert set(ChatSession.objects.values_list("call_id", flat=True)) == {"chat-new"}
     assert set(CallResult.objects.values_list("call_id", flat=True)) == {"call-new"}
     for model, parent in (
@@ -92,7 +96,7 @@ def test_old_records_go_with_their_children_and_new_ones_stay(aged):
     assert ChatMessage.objects.exists()
     assert not WebhookEvent.objects.filter(pk__in=aged["old_events"]).exists()
     assert retention.apply_retention() == {
-        "chat sessions": 0, "call results": 0, "webhook events": 0,
+        "chat sessions": 0, "call results": 0, "webhook events": 0, "refused deliveries": 0,
     }  # fmt: skip
 
 
@@ -120,7 +124,7 @@ def test_zero_keeps_everything(aged, settings):
     settings.AIRUDDER_RETENTION_RECORDS_DAYS = 0
     before = _counts()
     assert retention.apply_retention() == {
-        "chat sessions": 0, "call results": 0, "webhook events": 0,
+        "chat sessions": 0, "call results": 0, "webhook events": 0, "refused deliveries": 0,
     }  # fmt: skip
     assert _counts() == before
 
