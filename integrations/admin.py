@@ -1,7 +1,8 @@
 """The webhook inbox in the admin: endpoints to give AI Rudder, the events it delivered, workflows.
 
 Events are evidence of what AI Rudder sent: nobody adds or edits them here. They can be processed
-again (after a fix, say), which needs its own permission, ``integrations.process_webhookevent``.
+again (after a fix, say), or a failure that can never succeed dismissed with a reason (audited);
+both need their own permission, ``integrations.process_webhookevent``.
 """
 
 import json
@@ -13,6 +14,7 @@ from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import truncatechars
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
@@ -20,14 +22,16 @@ from django.views.decorators.http import require_POST
 from integrations import kinds
 from integrations.models import WebhookEndpoint, WebhookEvent, Workflow
 from integrations.replay import webhook_event_replay
-from integrations.services import webhook_endpoint_rotate_secret
+from integrations.services import webhook_endpoint_rotate_secret, webhook_events_dismiss
 from privacy.admin import AuditedChangeViewMixin
+from privacy.audit import Action, audit_record
 from privacy.masking import can_view_contact_details, mask_payload, mask_phone_like
 from records.admin.dates import LightDateHierarchyMixin
 from records.admin.readonly import ReadOnlyAdminMixin
 from records.scope import visible
 
 PROCESS_PERMISSION = "integrations.process_webhookevent"
+DISMISS_LISTED = 100  # events named on the dismissal page; all those selected are dismissed
 
 
 def _pretty_json(text: str) -> str:
@@ -111,7 +115,7 @@ class WebhookEventAdmin(LightDateHierarchyMixin, AuditedChangeViewMixin, admin.M
     list_select_related = ["endpoint"]
     date_hierarchy = "received_at"
     search_fields = ["dedup_key"]
-    actions = ["process_again"]
+    actions = ["process_again", "dismiss"]
     fieldsets = [
         (
             None,
@@ -119,6 +123,7 @@ class WebhookEventAdmin(LightDateHierarchyMixin, AuditedChangeViewMixin, admin.M
                 "fields": [
                     ("kind", "endpoint"),
                     ("status", "attempts"),
+                    ("dismiss_reason", "dismissed_at"),
                     ("received_at", "last_received_at", "delivery_count"),
                     "processed_at",
                     ("dedup_key", "remote_addr"),
@@ -138,6 +143,8 @@ class WebhookEventAdmin(LightDateHierarchyMixin, AuditedChangeViewMixin, admin.M
         "last_received_at",
         "delivery_count",
         "processed_at",
+        "dismiss_reason",
+        "dismissed_at",
         "dedup_key",
         "remote_addr",
         "error",
@@ -225,6 +232,45 @@ class WebhookEventAdmin(LightDateHierarchyMixin, AuditedChangeViewMixin, admin.M
     @admin.action(description="Process again", permissions=["process"])
     def process_again(self, request, queryset):
         self._process(request, list(queryset.values_list("pk", flat=True)))
+
+    @admin.action(description="Dismiss failed events (with a reason)", permissions=["process"])
+    def dismiss(self, request, queryset):
+        """A page asking why first; on its POST, failed events are dismissed, each audited."""
+        failed = queryset.filter(status=WebhookEvent.Status.FAILED)
+        reason = request.POST.get("dismiss_reason", "").strip()
+        if "confirm" not in request.POST or not reason:
+            context = {
+                **self.admin_site.each_context(request),
+                "title": "Dismiss failed events",
+                "opts": self.opts,
+                "events": failed.order_by("pk")[:DISMISS_LISTED],
+                "failed_count": failed.count(),
+                "others": queryset.exclude(status=WebhookEvent.Status.FAILED).count(),
+                "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+                "select_across": request.POST.get("select_across", "0"),
+                "reason_missing": "confirm" in request.POST,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(
+                request, "admin/integrations/webhookevent/dismiss.html", context
+            )
+        events = webhook_events_dismiss(
+            event_ids=list(failed.values_list("pk", flat=True)), reason=reason
+        )
+        for event in events:
+            audit_record(
+                user=request.user,
+                action=Action.DISMISS_EVENT,
+                obj=event,
+                request=request,
+                details={"reason": reason[:500], "account": event.endpoint_id},
+            )
+        self.message_user(
+            request,
+            f"Dismissed {len(events)} failed event(s): they no longer count as failures.",
+            messages.SUCCESS,
+        )
+        return None
 
     def _process(self, request, event_ids: list[int]) -> None:
         counts: dict[str, int] = {}

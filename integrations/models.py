@@ -133,6 +133,9 @@ class WebhookEvent(models.Model):
         RECEIVED = "received", "Received"
         PROCESSED = "processed", "Processed"
         FAILED = "failed", "Failed"
+        # A failure that can never succeed, set aside by someone (with a reason, audited): out
+        # of the failure counts and alerts; processing it again is still possible.
+        DISMISSED = "dismissed", "Dismissed"
 
     endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=32, choices=kinds.choices)
@@ -151,6 +154,8 @@ class WebhookEvent(models.Model):
     traceback = models.TextField(blank=True)
     attempts = models.PositiveIntegerField(default=0)
     processed_at = models.DateTimeField(null=True, blank=True)
+    dismiss_reason = models.TextField(blank=True, help_text="Why the failure was dismissed.")
+    dismissed_at = models.DateTimeField(null=True, blank=True)
     replay_changes = models.JSONField(
         default=list,
         blank=True,

@@ -279,11 +279,20 @@ def _account_zone(endpoint: WebhookEndpoint) -> zoneinfo.ZoneInfo:
         ) from exc
 
 
+class BodyError(PayloadError):
+    """An unusable body, worded as when it was received (``body is not…``, never ``body: is
+    not…``), so that a replay's failure groups with the receipt's on the inbox health page."""
+
+    def __init__(self, message: str):
+        super().__init__("body", message)
+        self.args = (message,)
+
+
 def webhook_event_payload(event: WebhookEvent) -> dict:
-    """The event's body as an object, read once per processing; ``PayloadError`` if it is not."""
+    """The event's body as an object, read once per processing; ``BodyError`` if it is not."""
     payload, body_error = webhook_body_parse(bytes(event.body))
     if body_error:
-        raise PayloadError("body", body_error.removeprefix("body "))
+        raise BodyError(body_error)
     return payload
 
 
@@ -370,6 +379,29 @@ def webhook_events_purge(*, older_than: timedelta) -> int:
         status=WebhookEvent.Status.PROCESSED, received_at__lt=cutoff
     ).delete()
     return deleted
+
+
+def webhook_events_dismiss(*, event_ids: list[int], reason: str) -> list[WebhookEvent]:
+    """Set failed events aside with ``reason``: out of the failure counts and alerts.
+
+    Only events still failed are dismissed (one processed meanwhile is not); returns them, for
+    the caller to audit. Processing one again later is still possible.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise ValueError("a dismissal needs a reason")
+    with transaction.atomic():
+        events = list(
+            WebhookEvent.objects.select_for_update(of=("self",))
+            .filter(pk__in=event_ids, status=WebhookEvent.Status.FAILED)
+            .order_by("pk")
+        )
+        now = timezone.now()
+        for event in events:
+            event.status = WebhookEvent.Status.DISMISSED
+            event.dismiss_reason, event.dismissed_at = reason, now
+        WebhookEvent.objects.bulk_update(events, ["status", "dismiss_reason", "dismissed_at"])
+    return events
 
 
 def webhook_endpoint_rotate_secret(

@@ -27,6 +27,7 @@ class AuditEntry(models.Model):
         ERASE_CUSTOMER = "erase_customer", "Erased a customer's data"
         EXPORT_AUDIT_LOG = "export_audit_log", "Exported the audit log"
         LOGIN_LOCKED_OUT = "login_locked_out", "Locked out after failed logins"
+        DISMISS_EVENT = "dismiss_event", "Dismissed a failed webhook event"
 
     at = models.DateTimeField("when", default=timezone.now, db_index=True, editable=False)
     user = models.ForeignKey(

@@ -21,7 +21,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         statuses = options["status"] or [WebhookEvent.Status.RECEIVED]
         if "all" in statuses:
-            statuses = list(WebhookEvent.Status.values)
+            # Dismissed events were set aside on purpose: only --status dismissed takes them.
+            statuses = [s for s in WebhookEvent.Status.values if s != WebhookEvent.Status.DISMISSED]
         counts = webhook_events_process(statuses=statuses)
         total = sum(counts.values())
         summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "none"
