@@ -44,56 +44,102 @@ class Delivery:
     body_error: str
 
 
-class _UnusableNumber(ValueError):
-    """A number JSON's grammar allows (or Python's parser accepts) that no field can hold."""
+class _Unusable:
+    """A number JSON's grammar allows (or Python's parser accepts) that no field can hold: left
+    in its place while parsing, so that the error can name the path where it stands."""
+
+    __slots__ = ("problem",)
+
+    def __init__(self, problem: str):
+        self.problem = problem
 
 
 # Longer integers are refused: Python's own limit (4300 digits) would raise an error naming no
 # position, and no column holds more than 20 digits anyway.
 MAX_INTEGER_DIGITS = 100
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,59}", re.ASCII)
 
 
-def _parse_int(text: str) -> int:
+def _parse_int(text: str) -> int | _Unusable:
     digits = len(text.lstrip("-"))
     if digits > MAX_INTEGER_DIGITS:
-        raise _UnusableNumber(f"an integer of {digits} digits (at most {MAX_INTEGER_DIGITS})")
+        return _Unusable(
+            f"an integer of {digits} digits is too large (at most {MAX_INTEGER_DIGITS})"
+        )
     return int(text)
 
 
-def _parse_float(text: str) -> float:
+def _parse_float(text: str) -> float | _Unusable:
     value = float(text)
     if not math.isfinite(value):
         shown = text if len(text) <= 30 else f"{text[:25]}…"
-        raise _UnusableNumber(f"the number {shown}, too large for a float")
+        return _Unusable(f"{shown} is too large for a float")
     return value
 
 
-def _parse_constant(name: str):
-    raise _UnusableNumber(f"{name}, which is not a JSON number")
+def _parse_constant(name: str) -> _Unusable:
+    return _Unusable(f"{name} is not a JSON number")
+
+
+def _child_path(path: str, key: object) -> str:
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    if _IDENTIFIER.fullmatch(key):
+        return f"{path}.{key}" if path else key
+    shown = repr(key) if len(key) <= 60 else f"{key[:57]!r}…"
+    return f"{path}[{shown}]"
+
+
+def _first_unusable(data) -> tuple[str, str] | None:
+    """The path and problem of the first unusable number in document order (iterative: a
+    deeply nested body does not exhaust the stack), or ``None``."""
+    pending = [("", data)]
+    while pending:
+        path, item = pending.pop()
+        if isinstance(item, _Unusable):
+            return path, item.problem
+        if isinstance(item, dict):
+            children = list(item.items())
+        elif isinstance(item, list):
+            children = list(enumerate(item))
+        else:
+            continue
+        pending.extend((_child_path(path, key), child) for key, child in reversed(children))
+    return None
 
 
 def webhook_body_parse(body: bytes) -> tuple[dict | None, str]:
     """The body as a JSON object, or ``None`` and a sentence that says what is wrong with it.
 
-    Besides invalid JSON, numbers that cannot be kept are refused: ``NaN`` and ``Infinity``
-    (which Python's parser accepts but JSON fields cannot store), floats that overflow to
-    infinity, and integers longer than ``MAX_INTEGER_DIGITS`` digits.
+    Besides invalid JSON, numbers that cannot be kept are refused, naming the path where they
+    stand (``call.talk_time: NaN is not a JSON number``): ``NaN`` and ``Infinity``, floats that
+    overflow to infinity, and integers longer than ``MAX_INTEGER_DIGITS`` digits.
     """
+    unusable: list[_Unusable] = []
+
+    def kept(value):
+        if isinstance(value, _Unusable):
+            unusable.append(value)
+        return value
+
     try:
         data = json.loads(
             body.decode("utf-8"),
-            parse_int=_parse_int,
-            parse_float=_parse_float,
-            parse_constant=_parse_constant,
+            parse_int=lambda text: kept(_parse_int(text)),
+            parse_float=lambda text: kept(_parse_float(text)),
+            parse_constant=lambda name: kept(_parse_constant(name)),
         )
     except UnicodeDecodeError as exc:
         return None, f"body is not UTF-8 text (byte {exc.start})"
     except json.JSONDecodeError as exc:
         return None, f"body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
-    except _UnusableNumber as exc:
-        return None, f"body is not usable JSON: it contains {exc}"
     except RecursionError:
         return None, "body is not usable JSON: nested too deeply"
+    if unusable:
+        found = _first_unusable(data) if isinstance(data, dict) else None
+        if found is None:  # the body itself, in a list, or hidden by a repeated key
+            return None, f"body is not usable JSON: {unusable[0].problem}"
+        return None, f"{found[0]}: {found[1]}"
     if not isinstance(data, dict):
         return None, f"body must be a JSON object, got {type(data).__name__}"
     return data, ""
