@@ -174,10 +174,10 @@ class OutcomesView(APIView):
         params = filter_params(filterset)
         rows = rollups.grouped(kind, filterset, group_by, request.user)
         accounts = staff_account_ids(request.user)
-        for key in (key for key in group_by if reading.has_labels(kind.key, key)):
-            words = reading.labels_for(kind.key, key, [row[key] for row in rows], accounts)
+        for split in (name for name in group_by if reading.has_labels(kind.key, name)):
+            words = reading.labels_for(kind.key, split, [row[split] for row in rows], accounts)
             for row in rows:
-                row[f"{key}_label"] = words.get(row[key])
+                row[f"{split}_label"] = words.get(row[split])
         records = request.build_absolute_uri(reverse(kind.api_list))
         for row in rows:
             query = query_string(with_params(params, **_row_filters(kind, row, group_by)))

@@ -33,3 +33,8 @@ def test_the_dashboard_names_the_intention_by_its_label(admin_client, labelled):
     tables = {t.key: t for s in page.context["sections"] for t in s.tables}
     shown = {row[1].text for row in tables["call-intentions"].rows}
     assert f"Promised to pay ({labelled})" in shown
+
+
+def test_the_answer_still_names_its_kind(admin_client, labelled):
+    answer = admin_client.get("/api/outcomes/", {"kind": "calls", "group_by": "intention"}).json()
+    assert answer["kind"] == "calls" and answer["group_by"] == ["intention"]
