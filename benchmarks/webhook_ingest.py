@@ -13,17 +13,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
-from common import (
-    CALL_EXAMPLE,
-    CHAT_EXAMPLE,
-    bench_database,
-    django_setup,
-    manage,
-    ms,
-    production_env,
-    recreate_database,
-    serving,
-)
+import common
+from common import manage, ms, serving
 
 
 def parse_args() -> argparse.Namespace:
@@ -45,7 +36,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--database-url", default="postgres://root@127.0.0.1:5432/airudder_bench")
     parser.add_argument("--broker-url", default="redis://127.0.0.1:6379/14")
     args = parser.parse_args()
-    bench_database(parser, args.database_url)
+    common.bench_database(parser, args.database_url)
     if not 0 < args.requests <= 100_000 or not 0 < args.concurrency <= 64:
         parser.error("--requests must be 1..100000 and --concurrency 1..64")
     return args
@@ -53,7 +44,7 @@ def parse_args() -> argparse.Namespace:
 
 def chat_bodies(count: int, run: str) -> list[bytes]:
     """Distinct notifications built from AI Rudder's example: each is a new event."""
-    example = json.loads(CHAT_EXAMPLE.read_text())
+    example = json.loads(common.CHAT_EXAMPLE.read_text())
     bodies = []
     for index in range(count):
         payload = copy.deepcopy(example)
@@ -97,7 +88,7 @@ def fire(port: int, path: str, bodies: list[bytes], concurrency: int) -> dict:
 
 def time_processing(env: dict, count: int, run: str) -> dict:
     """Time ``webhook_event_process`` on stored chat events and on call-result events."""
-    django_setup(env)
+    common.django_setup(env)
     from config.celery import app as celery_app
     from integrations.models import WebhookEndpoint, WebhookEvent
     from integrations.services import webhook_event_process, webhook_event_receive
@@ -108,7 +99,7 @@ def time_processing(env: dict, count: int, run: str) -> dict:
         .values_list("pk", flat=True)[:count]
     )
     endpoint = WebhookEndpoint.objects.get(name=f"bench-{run}")
-    example = json.loads(CALL_EXAMPLE.read_text())
+    example = json.loads(common.CALL_EXAMPLE.read_text())
     call_ids = []
     for index in range(count):
         payload = copy.deepcopy(example)
@@ -147,8 +138,8 @@ def create_ceiling_table(url: str) -> None:
 def main() -> None:
     args = parse_args()
     run = time.strftime("%Y%m%d%H%M%S")
-    env = production_env(args.database_url, args.broker_url, args.conn_max_age)
-    recreate_database(args.database_url)
+    env = common.production_env(args.database_url, args.broker_url, args.conn_max_age)
+    common.recreate_database(args.database_url)
     manage(env, "migrate", "--noinput", "-v0")
     endpoint = json.loads(manage(env, "create_endpoint", f"bench-{run}", "--json"))
     path = urlsplit(endpoint["urls"]["chatbot_session_end"]).path

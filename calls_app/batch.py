@@ -4,28 +4,13 @@ The batch twin of ``services.call_result_record``: the same reading, the same re
 rows written by multi-row statements instead of one event's statements at a time.
 """
 
-from django.db import router
-from django.db.models.signals import post_save, pre_save
-from django.utils import timezone
-
 from integrations.kinds import InboundEvent, read_each
+from records.bulk import bulk_saving
 from records.payloads import PayloadError
 from records.workflows import workflows_save_many
 
 from .models import CallResult, NodePush
 from .services import CallRead, call_read
-
-
-def push_arguments(inbound: InboundEvent) -> dict:
-    """What a push's services take of a stored event, one by one or in a batch."""
-    return {
-        "payload": inbound.payload,
-        "received_at": inbound.received_at,
-        "tz": inbound.tz,
-        "event_id": inbound.event_id,
-        "phone_region": inbound.phone_region,
-        "endpoint_id": inbound.endpoint_id,
-    }
 
 
 def call_results_record(inbounds: list[InboundEvent]) -> dict[int, PayloadError]:
@@ -35,7 +20,9 @@ def call_results_record(inbounds: list[InboundEvent]) -> dict[int, PayloadError]
     fields, every node is kept, as one by one), then written once. Model signals are sent by
     hand: bulk writes skip them, and the dashboard's rollups listen to them.
     """
-    reads, errors = read_each(inbounds, lambda inbound: call_read(**push_arguments(inbound)))
+    reads, errors = read_each(
+        inbounds, lambda inbound: call_read(**inbound.arguments("received_at", "tz"))
+    )
     if reads:
         _write(reads)
     return errors
@@ -62,15 +49,17 @@ def _write(reads: list[CallRead]) -> None:
         winners[got.call_id] = got
     replaced = [calls[key] for key in sorted(winners) if key not in new]
     created = [new[key] for key in sorted(new)]
-    using = router.db_for_write(CallResult)
-    for call in created + replaced:
-        pre_save.send(CallResult, instance=call, raw=False, using=using, update_fields=None)
-    CallResult.objects.bulk_create(created)
-    if replaced:
-        now = timezone.now()
-        for call in replaced:
-            call.updated_at = now
-        CallResult.objects.bulk_update(replaced, [*reads[0].fields, "workflow", "updated_at"])
+    with bulk_saving(CallResult, created, replaced, [*reads[0].fields, "workflow"]):
+        _write_related(reads, calls, winners, nodes, replaced)
+
+
+def _write_related(
+    reads: list[CallRead],
+    calls: dict[str, CallResult],
+    winners: dict[str, CallRead],
+    nodes: dict[tuple[str, str], CallRead],
+    replaced: list[CallResult],
+) -> None:
     for model in reads[0].related:
         if replaced:
             model.objects.filter(call__in=replaced).delete()
@@ -95,8 +84,3 @@ def _write(reads: list[CallRead]) -> None:
         unique_fields=["call", "node_id"],
         update_fields=["node_name", "custom_attribute", "received_at", "event"],
     )
-    for flag, group in ((True, created), (False, replaced)):
-        for call in group:
-            post_save.send(
-                CallResult, instance=call, created=flag, raw=False, using=using, update_fields=None
-            )

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from integrations.kinds import EventKind, InboundEvent, example_fields
 
-from .batch import call_results_record, push_arguments
+from .batch import call_results_record
 from .selectors import call_result_snapshot
 from .services import call_result_record
 
@@ -48,7 +48,7 @@ def _known_fields() -> frozenset[str]:
 
 
 def _process(inbound: InboundEvent) -> None:
-    call_result_record(**push_arguments(inbound))
+    call_result_record(**inbound.arguments("received_at", "tz"))
 
 
 CALL_RESULT = EventKind(

@@ -8,6 +8,15 @@ from records.api import RecordSerializer, record_url
 from .models import CallAnswer, CallResult, NodePush, Redial, TranscriptTurn
 
 
+# The fields of a list row and of a detail (which adds its related rows).
+CALL_FIELDS = [
+    "url", "call_id", "workflow", "task_id", "robot_id", "callee_number",
+    "caller_number", "case_id", "callee_name", "contact_number", "started_at",
+    "ended_at", "answered", "talk_seconds", "call_times", "ring_time", "ring_type",
+    "hangup_type", "intention", "intention_description", "talk_round",
+]  # fmt: skip
+
+
 class CallResultSerializer(RecordSerializer):
     phone_fields = ("callee_number", "contact_number")
     name_fields = ("callee_name",)
@@ -17,12 +26,7 @@ class CallResultSerializer(RecordSerializer):
 
     class Meta:
         model = CallResult
-        fields = [
-            "url", "call_id", "workflow", "task_id", "robot_id", "callee_number",
-            "caller_number", "case_id", "callee_name", "contact_number", "started_at",
-            "ended_at", "answered", "talk_seconds", "call_times", "ring_time", "ring_type",
-            "hangup_type", "intention", "intention_description", "talk_round",
-        ]  # fmt: skip
+        fields = CALL_FIELDS
 
 
 class TranscriptTurnSerializer(serializers.ModelSerializer):

@@ -96,15 +96,15 @@ def _answers(call: Payload) -> list[CallAnswer]:
     ]
 
 
+def _columns(names: str, **renamed: str) -> dict[str, str]:
+    """Column <- payload key: ``names`` are both; ``renamed`` columns read another key."""
+    return {name: name for name in names.split()} | renamed
+
+
 # Redial column <- key of a ``redial_call`` item.
-_REDIAL_TEXT = {
-    "redial_call_id": "call_id",
-    "ring_type": "ring_type",
-    "hangup_type": "hangup_type",
-    "result_label": "result_label",
-    "callee_number": "callee_number",
-    "caller_number": "caller_number",
-}
+_REDIAL_TEXT = _columns(
+    "ring_type hangup_type result_label callee_number caller_number", redial_call_id="call_id"
+)
 
 
 def _redials(call: Payload, tz: zoneinfo.ZoneInfo) -> list[Redial]:
@@ -121,29 +121,15 @@ def _redials(call: Payload, tz: zoneinfo.ZoneInfo) -> list[Redial]:
 
 # CallResult column <- key of ``call`` and of ``callee``. Enum-like values (ring type, hangup
 # type, intention) are kept as they came: AI Rudder adds values, and ``null`` is read as "".
-_CALL_TEXT = {
-    "task_id": "task_id",
-    "robot_id": "robot_id",
-    "callee_number": "callee_number",
-    "caller_number": "caller_number",
-    "ring_type": "ring_type",
-    "hangup_type": "hangup_type",
-    "intention": "intention",
-    "intention_description": "intention_description",
-    "asr_ptp": "asr_ptp",
-}
-_CONTACT_TEXT = {
-    "case_id": "case_id",
-    "callee_name": "callee_name",
-    "callee_gender": "callee_gender",
-    "contact_number": "callee_number",
-    "platform_name": "platform_name",
-    "extra_a": "extra_a",
-    "extra_b": "extra_b",
-    "extra_c": "extra_c",
-    "comments": "comments",
-    "currency_unit": "currency_unit",
-}
+_CALL_TEXT = _columns(
+    "task_id robot_id callee_number caller_number ring_type hangup_type intention "
+    "intention_description asr_ptp"
+)
+_CONTACT_TEXT = _columns(
+    "case_id callee_name callee_gender platform_name extra_a extra_b extra_c comments "
+    "currency_unit",
+    contact_number="callee_number",
+)
 
 
 def _end_after_start(started_at: datetime | None, ended_at: datetime | None) -> datetime | None:
@@ -269,14 +255,7 @@ def call_result_record(
     Numbers without a country code are keyed as numbers of ``phone_region`` (the endpoint's
     country; ``AIRUDDER_DEFAULT_PHONE_REGION`` when empty).
     """
-    got = call_read(
-        payload=payload,
-        received_at=received_at,
-        tz=tz,
-        event_id=event_id,
-        phone_region=phone_region,
-        endpoint_id=endpoint_id,
-    )
+    got = call_read(**locals())  # the arguments, as given
     pushed_at = got.pushed_at
     fields = dict(got.fields)
     fields["workflow"] = workflow_save(

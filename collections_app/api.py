@@ -11,7 +11,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from privacy.permissions import COMPARE_WORKFLOWS
-from records.api import ApiSchema, ModelViewPermissions, NewestFirstPagination
+from records.api import (
+    LIST_UNKNOWN,
+    ApiSchema,
+    ModelViewPermissions,
+    NewestFirstPagination,
+    refuse_unknown,
+)
 
 from .comparison import CompareForm, comparison_json, workflows_compare
 from .filters import NumberHealthFilter, PromiseFilter
@@ -25,36 +31,35 @@ class CollectionsListViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     pagination_class = NewestFirstPagination
     list_parameters = ("cursor", "page_size", "format")
 
+    # The rows the user may see (a selector taking the user) and the time they are paged by.
+    rows = None
+    sort_field = ""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.queryset = cls.filterset_class._meta.model.objects.none()
+
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         known = {*self.filterset_class.base_filters, *self.list_parameters}
-        unknown = sorted(name for name in request.query_params if name not in known)
-        if unknown:
-            raise ValidationError(
-                {name: ["Not a parameter of this list; see the API's schema."] for name in unknown}
-            )
+        refuse_unknown(request.query_params, known, LIST_UNKNOWN)
+
+    def get_queryset(self):
+        return type(self).rows(self.request.user).annotate(sort_at=F(self.sort_field))
 
 
 class PromiseViewSet(CollectionsListViewSet):
     """Promises to pay, newest first, with their status now."""
 
-    queryset = PromiseFilter._meta.model.objects.none()
-    filterset_class = PromiseFilter
-    serializer_class = PromiseSerializer
-
-    def get_queryset(self):
-        return promises_visible(self.request.user).annotate(sort_at=F("made_at"))
+    filterset_class, serializer_class = PromiseFilter, PromiseSerializer
+    rows, sort_field = promises_visible, "made_at"
 
 
 class NumberHealthViewSet(CollectionsListViewSet):
     """Customer numbers, last called first, with their health now (``?health=unreachable``)."""
 
-    queryset = NumberHealthFilter._meta.model.objects.none()
-    filterset_class = NumberHealthFilter
-    serializer_class = NumberHealthSerializer
-
-    def get_queryset(self):
-        return numbers_visible(self.request.user).annotate(sort_at=F("last_called_at"))
+    filterset_class, serializer_class = NumberHealthFilter, NumberHealthSerializer
+    rows, sort_field = numbers_visible, "last_called_at"
 
 
 class CanCompareWorkflows(BasePermission):
@@ -62,48 +67,35 @@ class CanCompareWorkflows(BasePermission):
         return bool(request.user and request.user.has_perm(COMPARE_WORKFLOWS))
 
 
-_NUMBER = {"type": "number", "nullable": True}
-_RATE = {
-    "type": "object",
-    "properties": {
-        "count": {"type": "integer"},
-        "base": {"type": "integer"},
-        "rate": _NUMBER,
-        "low": _NUMBER,
-        "high": _NUMBER,
-    },
-}
-_RATES = {"type": "object", "additionalProperties": _RATE}
-_SIDE = {
-    "type": "object",
-    "properties": {
-        "workflow_id": {"type": "string"},
-        "workflow_name": {"type": "string"},
-        "contacts": {"type": "integer"},
-        "date_from": {"type": "string", "format": "date", "nullable": True},
-        "date_to": {"type": "string", "format": "date", "nullable": True},
-        "rates": _RATES,
-    },
-}
-_DIFFERENCE = {
-    "type": "object",
-    "properties": {
-        "difference": _NUMBER,
-        "z": _NUMBER,
-        "p_value": _NUMBER,
-        "significant": {"type": "boolean"},
-    },
-}
-_COMPARISON = {
-    "type": "object",
-    "properties": {
-        "test": {"type": "string"},
-        "interval": {"type": "string"},
-        "a": _SIDE,
-        "b": _SIDE,
-        "differences": {"type": "object", "additionalProperties": _DIFFERENCE},
-    },
-}
+def _object(**properties) -> dict:
+    return {"type": "object", "properties": properties}
+
+
+_NUMBER, _INTEGER, _STRING = (
+    {"type": "number", "nullable": True},
+    {"type": "integer"},
+    {"type": "string"},
+)
+_DAY = {"type": "string", "format": "date", "nullable": True}
+_RATE = _object(count=_INTEGER, base=_INTEGER, rate=_NUMBER, low=_NUMBER, high=_NUMBER)
+_SIDE = _object(
+    workflow_id=_STRING,
+    workflow_name=_STRING,
+    contacts=_INTEGER,
+    date_from=_DAY,
+    date_to=_DAY,
+    rates={"type": "object", "additionalProperties": _RATE},
+)
+_DIFFERENCE = _object(
+    difference=_NUMBER, z=_NUMBER, p_value=_NUMBER, significant={"type": "boolean"}
+)
+_COMPARISON = _object(
+    test=_STRING,
+    interval=_STRING,
+    a=_SIDE,
+    b=_SIDE,
+    differences={"type": "object", "additionalProperties": _DIFFERENCE},
+)
 _DAYS = "inclusive, in the reader's time zone"
 
 
@@ -127,11 +119,7 @@ class CompareView(APIView):
 
     def get(self, request):
         form = CompareForm(request.query_params)
-        unknown = sorted(name for name in request.query_params if name not in form.fields)
-        if unknown:
-            raise ValidationError(
-                {name: ["Not a parameter of the comparison."] for name in unknown}
-            )
+        refuse_unknown(request.query_params, form.fields, "Not a parameter of the comparison.")
         if not form.is_valid():
             raise ValidationError(form.errors)
         return Response(comparison_json(workflows_compare(request.user, form.cleaned_data)))

@@ -16,24 +16,27 @@ class MaskedNumberField(serializers.CharField):
         )
 
 
+PROMISE_FIELDS = [
+    "id", "source", "call_id", "case_id", "customer_number", "made_at", "promised_date",
+    "amount", "currency", "status",
+]  # fmt: skip
+NUMBER_FIELDS = [
+    "customer_number",
+    "attempts",
+    "answered",
+    "right_party_contacts",
+    "last_called_at",
+    "health",
+]
+
+
 class PromiseSerializer(serializers.ModelSerializer):
     customer_number = MaskedNumberField(read_only=True)
     status = serializers.ChoiceField(choices=Promise.Status.choices, read_only=True)
 
     class Meta:
         model = Promise
-        fields = [
-            "id",
-            "source",
-            "call_id",
-            "case_id",
-            "customer_number",
-            "made_at",
-            "promised_date",
-            "amount",
-            "currency",
-            "status",
-        ]
+        fields = PROMISE_FIELDS
 
 
 class NumberHealthSerializer(serializers.ModelSerializer):
@@ -42,11 +45,4 @@ class NumberHealthSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = NumberHealth
-        fields = [
-            "customer_number",
-            "attempts",
-            "answered",
-            "right_party_contacts",
-            "last_called_at",
-            "health",
-        ]
+        fields = NUMBER_FIELDS

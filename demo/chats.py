@@ -10,16 +10,8 @@ import copy
 import random
 from datetime import UTC, datetime, timedelta
 
-from .account import (
-    DEMO_SEED,
-    WORKFLOWS,
-    DemoCustomer,
-    DemoWorkflow,
-    demo_customers,
-    load_example,
-    random_id,
-    stable_id,
-)
+from . import account
+from .account import DemoCustomer, DemoWorkflow, random_id, stable_id
 
 GENERATED = 40
 DAYS = 14
@@ -298,13 +290,13 @@ def demo_chat_payloads(*, now: datetime, count: int = GENERATED) -> list[dict]:
 
     The same every time but for the times, which are placed relative to ``now``.
     """
-    example = load_example("chatbot_session_end")
-    rng = random.Random(f"{DEMO_SEED}-chat")
-    customers = demo_customers()
+    example = account.load_example("chatbot_session_end")
+    rng = random.Random(f"{account.DEMO_SEED}-chat")
+    customers = account.demo_customers()
     now = now.replace(microsecond=0)
     payloads = [copy.deepcopy(example)]
     for index in range(count):
-        workflow = WORKFLOWS[index % len(WORKFLOWS)]
+        workflow = account.WORKFLOWS[index % len(account.WORKFLOWS)]
         customer = rng.choice(customers)
         fields, messages, duration = _conversation(rng, example, index, workflow, customer)
         ended_ago = timedelta(seconds=rng.randint(600, DAYS * 86400 - 600))

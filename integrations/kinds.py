@@ -42,6 +42,11 @@ class InboundEvent:
     # The endpoint (AI Rudder account) it was delivered to: records keep it, to scope who sees them.
     endpoint_id: int | None = None
 
+    def arguments(self, *extra: str) -> dict:
+        """What a kind's services take: the body, its event and account, and ``extra`` fields."""
+        names = ("payload", "event_id", "phone_region", "endpoint_id", *extra)
+        return {name: getattr(self, name) for name in names}
+
 
 @dataclass(frozen=True)
 class EventKind:

@@ -27,6 +27,17 @@ from records.scope import visible
 VIEW = ["%(app_label)s.view_%(model_name)s"]
 
 
+def refuse_unknown(params, known, message: str) -> None:
+    """A parameter a view does not read (``callee_number__startswith``, ``ordering``) is a 400
+    that names it: ignoring it would answer every record, as if it had matched."""
+    unknown = sorted(name for name in params if name not in known)
+    if unknown:
+        raise ValidationError({name: [message] for name in unknown})
+
+
+LIST_UNKNOWN = "Not a parameter of this list; see the API's schema."
+
+
 class ModelViewPermissions(DjangoModelPermissions):
     """Reading needs the model's view permission (DRF's default lets any logged-in user read)."""
 
@@ -172,17 +183,10 @@ class RecordViewSet(viewsets.ReadOnlyModelViewSet):
     list_parameters = ("cursor", "page_size", "format")
 
     def initial(self, request, *args, **kwargs):
-        """A parameter the list does not read (``callee_number__startswith``, ``ordering``) is
-        a 400 that names it: ignoring it would answer every record, as if it had matched."""
         super().initial(request, *args, **kwargs)
-        if self.action != "list":
-            return
-        known = {*self.filterset_class.base_filters, *self.list_parameters}
-        unknown = sorted(name for name in request.query_params if name not in known)
-        if unknown:
-            raise ValidationError(
-                {name: ["Not a parameter of this list; see the API's schema."] for name in unknown}
-            )
+        if self.action == "list":
+            known = {*self.filterset_class.base_filters, *self.list_parameters}
+            refuse_unknown(request.query_params, known, LIST_UNKNOWN)
 
     def get_queryset(self):
         model = self.filterset_class._meta.model

@@ -14,27 +14,23 @@ def phone_key_field(help_text: str = "For matching.") -> models.CharField:
     )
 
 
+def optional_link(
+    to: str, related_name: str = "+", *, on_delete=models.SET_NULL, one: bool = False, **kwargs
+) -> models.ForeignKey:
+    """A link that may be empty (a missing or deleted row leaves it null)."""
+    kind = models.OneToOneField if one else models.ForeignKey
+    return kind(to, on_delete=on_delete, null=True, blank=True, related_name=related_name, **kwargs)
+
+
 def webhook_event_field(related_name: str, **kwargs) -> models.ForeignKey:
     """The webhook delivery a record was last written from; kept when the delivery is purged."""
-    return models.ForeignKey(
-        "integrations.WebhookEvent",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name=related_name,
-        **kwargs,
-    )
+    return optional_link("integrations.WebhookEvent", related_name, **kwargs)
 
 
-def account_field(related_name: str) -> models.ForeignKey:
+def account_field(related_name: str = "+", on_delete=models.SET_NULL) -> models.ForeignKey:
     """The endpoint (AI Rudder account) a record was delivered to: who may see it follows it."""
-    return models.ForeignKey(
-        "integrations.WebhookEndpoint",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name=related_name,
-        verbose_name="account",
+    return optional_link(
+        "integrations.WebhookEndpoint", related_name, on_delete=on_delete, verbose_name="account"
     )
 
 

@@ -4,25 +4,13 @@ The batch twin of ``services.chat_session_record``: the same reading, the same r
 the rows written by multi-row statements instead of one event's statements at a time.
 """
 
-from django.db import router
-from django.db.models.signals import post_save, pre_save
-from django.utils import timezone
-
 from integrations.kinds import InboundEvent, read_each
+from records.bulk import bulk_saving
 from records.payloads import PayloadError
 from records.workflows import workflows_save_many
 
 from .models import ChatMessage, ChatSession
 from .services import SessionRead, replies_link, session_read
-
-
-def session_arguments(inbound: InboundEvent) -> dict:
-    return {
-        "payload": inbound.payload,
-        "event_id": inbound.event_id,
-        "phone_region": inbound.phone_region,
-        "endpoint_id": inbound.endpoint_id,
-    }
 
 
 def chat_sessions_record(inbounds: list[InboundEvent]) -> dict[int, PayloadError]:
@@ -32,7 +20,7 @@ def chat_sessions_record(inbounds: list[InboundEvent]) -> dict[int, PayloadError
     by one), then written once. Model signals are sent by hand: bulk writes skip them, and the
     dashboard's rollups listen to them.
     """
-    reads, errors = read_each(inbounds, lambda inbound: session_read(**session_arguments(inbound)))
+    reads, errors = read_each(inbounds, lambda inbound: session_read(**inbound.arguments()))
     if reads:
         _write(reads)
     return errors
@@ -60,16 +48,14 @@ def _write(reads: list[SessionRead]) -> None:
         return
     replaced = [sessions[key] for key in sorted(winners) if key not in new]
     created = [new[key] for key in sorted(new)]
-    using = router.db_for_write(ChatSession)
-    for session in created + replaced:
-        pre_save.send(ChatSession, instance=session, raw=False, using=using, update_fields=None)
-    ChatSession.objects.bulk_create(created)
+    with bulk_saving(ChatSession, created, replaced, [*reads[0].fields, "workflow"]):
+        _write_messages(sessions, winners, replaced)
+
+
+def _write_messages(
+    sessions: dict[str, ChatSession], winners: dict[str, SessionRead], replaced: list[ChatSession]
+) -> None:
     if replaced:
-        now = timezone.now()
-        for session in replaced:
-            session.updated_at = now
-        names = [*reads[0].fields, "workflow", "updated_at"]
-        ChatSession.objects.bulk_update(replaced, names)
         ChatMessage.objects.filter(session__in=replaced).delete()
     messages, quoting = [], []
     for key in sorted(winners):
@@ -81,13 +67,3 @@ def _write(reads: list[SessionRead]) -> None:
         quoting += replies_link(winners[key].read)
     if quoting:
         ChatMessage.objects.bulk_update(quoting, ["reply_to"])
-    for flag, group in ((True, created), (False, replaced)):
-        for session in group:
-            post_save.send(
-                ChatSession,
-                instance=session,
-                created=flag,
-                raw=False,
-                using=using,
-                update_fields=None,
-            )

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from integrations.kinds import EventKind, InboundEvent, example_fields
 
-from .batch import chat_sessions_record, session_arguments
+from .batch import chat_sessions_record
 from .selectors import chat_session_snapshot
 from .services import chat_session_record
 
@@ -52,7 +52,7 @@ KNOWN_VALUES = {
 
 
 def _process(inbound: InboundEvent) -> None:
-    chat_session_record(**session_arguments(inbound))
+    chat_session_record(**inbound.arguments())
 
 
 CHATBOT_SESSION_END = EventKind(

@@ -3,6 +3,7 @@ from django.db import models
 from records.fields import (
     account_field,
     newest_first_indexes,
+    optional_link,
     phone_key_field,
     webhook_event_field,
 )
@@ -106,13 +107,8 @@ class ChatMessage(models.Model):
     reply = models.JSONField(
         null=True, blank=True, help_text="The quoted message, as AI Rudder sent it."
     )
-    reply_to = models.ForeignKey(
-        "self",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="replies",
-        help_text="The quoted message in this session, when its id matches one.",
+    reply_to = optional_link(
+        "self", "replies", help_text="The quoted message in this session, when its id matches one."
     )
 
     class Meta:

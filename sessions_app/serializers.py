@@ -10,18 +10,22 @@ from .content import content_plain_text
 from .models import ChatMessage, ChatSession
 
 
+# The fields of a list row and of a detail (which adds its related rows).
+SESSION_FIELDS = [
+    "url", "call_id", "workflow", "nodetask_id", "nodetask_name", "waba_task_id",
+    "channel", "channel_id", "callee", "robot_id", "status", "started_at", "ended_at",
+    "end_reason", "intention", "talk_round", "duration_seconds", "message_count",
+    "handed_over", "notified_at",
+]  # fmt: skip
+
+
 class ChatSessionSerializer(RecordSerializer):
     phone_fields = ("callee",)
     url = record_url("session-detail")
 
     class Meta:
         model = ChatSession
-        fields = [
-            "url", "call_id", "workflow", "nodetask_id", "nodetask_name", "waba_task_id",
-            "channel", "channel_id", "callee", "robot_id", "status", "started_at", "ended_at",
-            "end_reason", "intention", "talk_round", "duration_seconds", "message_count",
-            "handed_over", "notified_at",
-        ]  # fmt: skip
+        fields = SESSION_FIELDS
 
 
 class ChatMessageSerializer(serializers.ModelSerializer):

@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from records.fields import account_field
+
 from .outcomes import Group
 
 
@@ -13,14 +15,7 @@ class NumberHealth(models.Model):
         WRONG_PARTY = "wrong_party", "Wrong party"
         UNREACHABLE = "unreachable", "Unreachable"
 
-    endpoint = models.ForeignKey(
-        "integrations.WebhookEndpoint",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="account",
-    )
+    endpoint = account_field(on_delete=models.CASCADE)
     number_key = models.CharField(max_length=64, editable=False)
     customer_number = models.CharField("customer number", max_length=64, blank=True)
     attempts = models.PositiveIntegerField(default=0)

@@ -3,16 +3,13 @@
 from django.db import models
 from django.utils import timezone
 
+from records.fields import account_field, optional_link
 
-class Group(models.TextChoices):
-    PROMISE_TO_PAY = "promise_to_pay", "Promise to pay"
-    CLAIMS_PAID = "claims_paid", "Claims paid"
-    REFUSED = "refused", "Refused"
-    DISPUTE = "dispute", "Dispute"
-    CALLBACK = "callback", "Callback"
-    WRONG_PARTY = "wrong_party", "Wrong party"
-    NO_CONTACT = "no_contact", "No contact"
-    OTHER = "other", "Other"
+# The outcome groups; each one's label is its key in words ("promise_to_pay": "Promise to pay").
+GROUPS = "promise_to_pay claims_paid refused dispute callback wrong_party no_contact other"
+Group = models.TextChoices(
+    "Group", [(key.upper(), (key, key.replace("_", " ").capitalize())) for key in GROUPS.split()]
+)
 
 
 # The groups whose outcome means the debtor was reached (with an answered call or a reply).
@@ -73,24 +70,9 @@ class RecordLink(models.Model):
 
     source = models.CharField(max_length=8, choices=Source.choices)
     call_id = models.CharField("call id", max_length=128)
-    call_result = models.OneToOneField(
-        "calls_app.CallResult", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
-    chat_session = models.OneToOneField(
-        "sessions_app.ChatSession",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    endpoint = models.ForeignKey(
-        "integrations.WebhookEndpoint",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="account",
-    )
+    call_result = optional_link("calls_app.CallResult", on_delete=models.CASCADE, one=True)
+    chat_session = optional_link("sessions_app.ChatSession", on_delete=models.CASCADE, one=True)
+    endpoint = account_field()
     workflow = models.ForeignKey(
         "integrations.Workflow", on_delete=models.CASCADE, related_name="+"
     )
