@@ -1,8 +1,7 @@
-from integrations.apps import RecordsAppConfig
+from integrations import apps  # the module: its base class is not a candidate config here
 
 
-class CallsAppConfig(RecordsAppConfig):
-    default = True
+class CallsAppConfig(apps.RecordsAppConfig):
     name = "calls_app"
     verbose_name = "Call results"
     record_kinds = ("CALLS",)

@@ -5,8 +5,8 @@ from django.db import models
 
 from records.fields import (
     account_field,
-    newest_first_indexes,
     phone_key_field,
+    record_indexes,
     webhook_event_field,
 )
 
@@ -99,11 +99,9 @@ class CallResult(models.Model):
 
     class Meta:
         ordering = ["-started_at", "-id"]
-        indexes = [
-            models.Index(fields=["workflow", "started_at"]),
-            models.Index(fields=["-talk_seconds", "-id"], name="call_longest"),
-            *newest_first_indexes("call", "started_at", "last_pushed_at"),
-        ]
+        indexes = record_indexes(
+            "call", "started_at", "last_pushed_at", ("talk_seconds", "call_longest")
+        )
 
     def __str__(self) -> str:
         return self.call_id
@@ -118,18 +116,24 @@ class CallResult(models.Model):
             return value
 
 
-class TranscriptTurn(models.Model):
+class CallPart(models.Model):
+    """A row of a call's list (turns, answers, redials), kept in the payload's order."""
+
+    position = models.PositiveIntegerField()
+
+    class Meta:
+        abstract = True
+        ordering = ["call", "position"]
+
+
+class TranscriptTurn(CallPart):
     """One ASR turn: what the robot said and what the customer answered, at an offset."""
 
     call = models.ForeignKey(CallResult, on_delete=models.CASCADE, related_name="transcript")
-    position = models.PositiveIntegerField()
     offset = models.CharField(max_length=16, blank=True, help_text="HH:MM:SS as AI Rudder sent it.")
     offset_seconds = models.PositiveIntegerField(null=True, blank=True)
     robot_text = models.TextField(blank=True)
     customer_text = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["call", "position"]
 
     def __str__(self) -> str:
         # Never what was said (names, amounts): this is shown in delete confirmations and logs.
@@ -145,11 +149,10 @@ class TranscriptTurn(models.Model):
         return not self.customer_text.strip()
 
 
-class CallAnswer(models.Model):
+class CallAnswer(CallPart):
     """The answer to one scripted question (``question_answer``)."""
 
     call = models.ForeignKey(CallResult, on_delete=models.CASCADE, related_name="answers")
-    position = models.PositiveIntegerField()
     question_name = models.CharField(max_length=255, blank=True)
     question_content = models.TextField(blank=True)
     question_type = models.CharField(max_length=64, blank=True)
@@ -161,19 +164,15 @@ class CallAnswer(models.Model):
     verification_results = models.CharField(max_length=255, blank=True)
     whether_answer = models.CharField(max_length=64, blank=True)
 
-    class Meta:
-        ordering = ["call", "position"]
-
     def __str__(self) -> str:
         # Never the answer (an id number, a date of birth): shown in delete confirmations.
         return f"answer to {self.question_name or self.position}"
 
 
-class Redial(models.Model):
+class Redial(CallPart):
     """An earlier dial attempt of the same round (``redial_call``)."""
 
     call = models.ForeignKey(CallResult, on_delete=models.CASCADE, related_name="redials")
-    position = models.PositiveIntegerField()
     redial_call_id = models.CharField("call id", max_length=128, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     ring_type = models.CharField(max_length=64, blank=True)
@@ -182,9 +181,6 @@ class Redial(models.Model):
     result_label = models.CharField(max_length=128, blank=True)
     callee_number = models.CharField(max_length=64, blank=True)
     caller_number = models.CharField(max_length=64, blank=True)
-
-    class Meta:
-        ordering = ["call", "position"]
 
     def __str__(self) -> str:
         return self.redial_call_id

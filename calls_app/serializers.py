@@ -7,7 +7,6 @@ from records.api import RecordSerializer, record_url
 
 from .models import CallAnswer, CallResult, NodePush, Redial, TranscriptTurn
 
-
 # The fields of a list row and of a detail (which adds its related rows).
 CALL_FIELDS = [
     "url", "call_id", "workflow", "task_id", "robot_id", "callee_number",
@@ -18,11 +17,11 @@ CALL_FIELDS = [
 
 
 class CallResultSerializer(RecordSerializer):
+    url = record_url("call-detail")
     phone_fields = ("callee_number", "contact_number")
     name_fields = ("callee_name",)
     name_lookups = ("callee_name", "contact")
     text_fields = ("intention_description",)
-    url = record_url("call-detail")
 
     class Meta:
         model = CallResult

@@ -47,34 +47,55 @@ class SlotNamesAdmin(admin.ModelAdmin):
         transaction.on_commit(lambda: promises_reread(obj.endpoint_id))
 
 
-class PromiseStatusFilter(admin.SimpleListFilter):
-    """Status as of now, in each account's zone (``collections_app.promises``)."""
+class NowFilter(admin.SimpleListFilter):
+    """A filter on a value computed now rather than stored: its choices and each one's condition."""
 
-    title = "status"
-    parameter_name = "status"
+    options: list = []
+    condition = None
 
     def lookups(self, request, model_admin):
-        return Promise.Status.choices
+        return self.options
 
     def queryset(self, request, queryset):
-        return queryset.filter(status_q(self.value())) if self.value() else queryset
+        return queryset.filter(type(self).condition(self.value())) if self.value() else queryset
+
+
+class ComputedRowsAdmin(RecordAdmin):
+    """Rows the app computes from calls and sessions: read-only, exported as CSV."""
+
+    actions = ["export_csv"]
+    contact_phone_fields = ("customer_number",)
+    with_now = None  # annotates the values computed now (``status``, ``health``)
+
+    def get_queryset(self, request):
+        return type(self).with_now(super().get_queryset(request))
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+
+class PromiseStatusFilter(NowFilter):
+    """Status as of now, in each account's zone (``collections_app.promises``)."""
+
+    title = parameter_name = "status"
+    options, condition = Promise.Status.choices, status_q
+
+
+class HealthFilter(NowFilter):
+    """Health under the current thresholds (``collections_app.numbers``)."""
+
+    title = parameter_name = "health"
+    options, condition = NumberHealth.Health.choices, health_q
 
 
 @admin.register(Promise)
-class PromiseAdmin(RecordAdmin):
+class PromiseAdmin(ComputedRowsAdmin):
     """ "Promises": every promise to pay, its status now, exported as CSV."""
 
     list_display = [
-        "made_at",
-        "customer_number",
-        "case_id",
-        "workflow",
-        "endpoint",
-        "promised_date",
-        "amount_text",
-        "status_text",
-        "source_link",
-    ]
+        "made_at", "customer_number", "case_id", "workflow", "endpoint", "promised_date",
+        "amount_text", "status_text", "source_link",
+    ]  # fmt: skip
     list_filter = [
         PromiseStatusFilter,
         "promised_date",
@@ -84,13 +105,7 @@ class PromiseAdmin(RecordAdmin):
     list_select_related = ["workflow", "endpoint"]
     sortable_by = ["made_at"]
     search_fields = ["call_id", "case_id"]
-    contact_phone_fields = ("customer_number",)
-    csv_export = PROMISES_CSV
-    readonly_fields = [f.name for f in Promise._meta.fields]
-    actions = ["export_csv"]
-
-    def get_queryset(self, request):
-        return with_status(super().get_queryset(request))
+    csv_export, with_now = PROMISES_CSV, with_status
 
     @admin.display(description="amount")
     def amount_text(self, promise):
@@ -112,45 +127,18 @@ class PromiseAdmin(RecordAdmin):
         return format_html('<a href="{}">{}</a>', url, promise.get_source_display())
 
 
-class HealthFilter(admin.SimpleListFilter):
-    """Health under the current thresholds (``collections_app.numbers``)."""
-
-    title = "health"
-    parameter_name = "health"
-
-    def lookups(self, request, model_admin):
-        return NumberHealth.Health.choices
-
-    def queryset(self, request, queryset):
-        return queryset.filter(health_q(self.value())) if self.value() else queryset
-
-
 @admin.register(NumberHealth)
-class NumberHealthAdmin(RecordAdmin):
+class NumberHealthAdmin(ComputedRowsAdmin):
     """Number health: which numbers to stop calling, exported as CSV to clean a contact list."""
 
     list_display = [
-        "customer_number",
-        "endpoint",
-        "attempts",
-        "answered",
-        "right_party_contacts",
-        "days_called",
-        "last_called_at",
-        "last_outcome",
-        "health_text",
-        "patterns",
-    ]
+        "customer_number", "endpoint", "attempts", "answered", "right_party_contacts",
+        "days_called", "last_called_at", "last_outcome", "health_text", "patterns",
+    ]  # fmt: skip
     list_filter = [HealthFilter, "last_outcome", ("endpoint", admin.RelatedFieldListFilter)]
     list_select_related = ["endpoint"]
     sortable_by = ["last_called_at"]
-    contact_phone_fields = ("customer_number",)
-    csv_export = NUMBERS_CSV
-    readonly_fields = [f.name for f in NumberHealth._meta.fields]
-    actions = ["export_csv"]
-
-    def get_queryset(self, request):
-        return with_health(super().get_queryset(request))
+    csv_export, with_now = NUMBERS_CSV, with_health
 
     @admin.display(description="health")
     def health_text(self, number):

@@ -30,8 +30,11 @@ NUMBER_FIELDS = [
 ]
 
 
-class PromiseSerializer(serializers.ModelSerializer):
+class CustomerRowSerializer(serializers.ModelSerializer):
     customer_number = MaskedNumberField(read_only=True)
+
+
+class PromiseSerializer(CustomerRowSerializer):
     status = serializers.ChoiceField(choices=Promise.Status.choices, read_only=True)
 
     class Meta:
@@ -39,8 +42,7 @@ class PromiseSerializer(serializers.ModelSerializer):
         fields = PROMISE_FIELDS
 
 
-class NumberHealthSerializer(serializers.ModelSerializer):
-    customer_number = MaskedNumberField(read_only=True)
+class NumberHealthSerializer(CustomerRowSerializer):
     health = serializers.ChoiceField(choices=NumberHealth.Health.choices, read_only=True)
 
     class Meta:

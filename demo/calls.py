@@ -8,9 +8,11 @@ two API nodes of their workflow.
 """
 
 import copy
+import json
 import random
 import zoneinfo
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from .account import (
     DEMO_SEED,
@@ -35,31 +37,8 @@ NOT_ANSWERED = ("NA", "Not answered")
 _LOCAL = "%Y-%m-%d %H:%M:%S"
 
 _OPENING = "Hello, this is Hannah from Acme Finance. Am I speaking with {name}?"
-_SCRIPTS = {
-    "Collections reminder D-3": [
-        ("Your installment is due in 3 days. Will you be able to pay on time?",
-         ["yes I will pay", "can I pay next week", "I already paid", ""]),
-        ("Which payment method will you use?", ["transfer", "virtual account", ""]),
-    ],
-    "Collections overdue D+7": [
-        ("Your installment is 7 days overdue. When can you pay?",
-         ["tomorrow", "I have no money now", "this is not my loan", ""]),
-        ("Can we note a payment date for you?", ["yes friday", "no", ""]),
-    ],
-    "Order confirmation": [
-        ("You placed an order on our website. Can you confirm it?",
-         ["yes confirm", "cancel it please", "change the address", ""]),
-    ],
-    "Satisfaction survey": [
-        ("On a scale from 0 to 10, how likely are you to recommend us?",
-         ["ten", "eight", "five", "I don't want to answer"]),
-        ("What could we do better?", ["faster delivery", "nothing", ""]),
-    ],
-    "Loan offer opt-in": [
-        ("You are pre-approved for a loan. Would you like to hear the offer?",
-         ["yes please", "call me later", "not interested", "don't call me again"]),
-    ],
-}  # fmt: skip
+# Each workflow's script: what the robot asks, and what customers answer ("" is silence).
+_SCRIPTS = json.loads((Path(__file__).with_name("call_scripts.json")).read_text(encoding="utf-8"))
 _QUESTIONS = {
     "Order confirmation": ("Q1", "Order confirmation", "yes_no", ["Yes", "No"]),
     "Satisfaction survey": ("NPS", "Recommendation score", "open", ["10", "8", "5"]),
@@ -81,7 +60,8 @@ def _transcript(rng: random.Random, workflow: DemoWorkflow, customer: DemoCustom
     turns = [
         (_OPENING.format(name=customer.name.split()[0]), rng.choice(["yes", "ya", "speaking"]))
     ]
-    for robot_text, answers in _SCRIPTS[workflow.name]:
+    for step in _SCRIPTS[workflow.name]:
+        robot_text, answers = step["robot"], step["answers"]
         turns.append((robot_text, rng.choice(answers)))
         if rng.random() < 0.25:  # the customer said nothing and the robot heard nothing
             turns.append(("", ""))

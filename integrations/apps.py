@@ -7,6 +7,7 @@ REJECTIONS = "refused deliveries"
 
 
 class IntegrationsConfig(AppConfig):
+    default = True  # RecordsAppConfig, the domain apps' base, stands beside it
     name = "integrations"
     verbose_name = "AI Rudder integration"
 
@@ -35,7 +36,6 @@ class RecordsAppConfig(AppConfig):
     ``kinds`` module) and record kinds (``RecordKind``s of its ``reading`` module), which are
     registered when Django starts; the inbox and the readers never import the app."""
 
-    default = False  # a base: not the config of the apps that import it (they set True)
     event_kinds: tuple[str, ...]
     record_kinds: tuple[str, ...] = ()
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from integrations import kinds
 from privacy.models import AuditEntry
 from records.models import Workflow
+from staff.zones import validate_zone, zone_field
 
 __all__ = [
     "AlertIncident",
@@ -33,11 +34,7 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def validate_timezone(value: str) -> None:
-    try:
-        zoneinfo.ZoneInfo(value)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValidationError(f"{value!r} is not an IANA time zone.") from exc
+validate_timezone = validate_zone  # named so by the first migration
 
 
 def default_phone_country() -> str:
@@ -62,12 +59,10 @@ class WebhookEndpoint(models.Model):
     name = models.CharField(max_length=100, unique=True)
     token = models.CharField(max_length=64, unique=True, default=generate_token, editable=False)
     token_sha256 = models.CharField(max_length=64, unique=True, editable=False)
-    timezone = models.CharField(
-        max_length=64,
-        default="UTC",
-        validators=[validate_timezone],
-        help_text="The AI Rudder account's time zone (IANA name, e.g. Asia/Jakarta). "
+    timezone = zone_field(
+        "The AI Rudder account's time zone (IANA name, e.g. Asia/Jakarta). "
         "Call results carry naive local times, which are read in this zone.",
+        default="UTC",
     )
     default_country = models.CharField(
         max_length=2,

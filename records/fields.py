@@ -34,13 +34,16 @@ def account_field(related_name: str = "+", on_delete=models.SET_NULL) -> models.
     )
 
 
-def newest_first_indexes(prefix: str, time_field: str, fallback: str) -> list[models.Index]:
-    """The admin list's order (``time_field`` newest first) and the API's sort time (the
-    record's time, or ``fallback`` when AI Rudder left it out), each an index scan."""
+def record_indexes(prefix: str, time_field: str, fallback: str, longest: tuple[str, str]) -> list:
+    """A record's indexes: by workflow and time (the dashboard), longest first (``longest``: the
+    field and the index's name), the admin list's order (``time_field`` newest first) and the
+    API's sort time (the record's time, or ``fallback`` when AI Rudder left it out)."""
     from django.db.models import F
     from django.db.models.functions import Coalesce
 
     return [
+        models.Index(fields=["workflow", time_field]),
+        models.Index(fields=[f"-{longest[0]}", "-id"], name=longest[1]),
         models.Index(fields=[f"-{time_field}", "-id"], name=f"{prefix}_newest"),
         models.Index(
             Coalesce(time_field, fallback).desc(), F("id").desc(), name=f"{prefix}_sort_at"

@@ -1,8 +1,7 @@
-from integrations.apps import RecordsAppConfig
+from integrations import apps  # the module: its base class is not a candidate config here
 
 
-class SessionsAppConfig(RecordsAppConfig):
-    default = True
+class SessionsAppConfig(apps.RecordsAppConfig):
     name = "sessions_app"
     verbose_name = "Chat sessions"
     record_kinds = ("SESSIONS",)

@@ -1,10 +1,11 @@
 from django.db import models
 
+from records.choices import worded_choices
 from records.fields import (
     account_field,
-    newest_first_indexes,
     optional_link,
     phone_key_field,
+    record_indexes,
     webhook_event_field,
 )
 
@@ -16,12 +17,7 @@ class ChatSession(models.Model):
     is recorded, so that lists can sort and filter on them without touching the messages.
     """
 
-    class EndReason(models.TextChoices):
-        ROBOT = "robot", "Robot"
-        AGENT = "agent", "Agent"
-        ERROR = "error", "Error"
-        EXPIRE = "expire", "Expired"
-        USER = "user", "User"
+    EndReason = worded_choices("EndReason", "robot agent error expire user", expire="Expired")
 
     call_id = models.CharField("call id", max_length=128, unique=True)
     workflow = models.ForeignKey(
@@ -70,11 +66,9 @@ class ChatSession(models.Model):
 
     class Meta:
         ordering = ["-ended_at", "-id"]
-        indexes = [
-            models.Index(fields=["workflow", "ended_at"]),
-            models.Index(fields=["-duration_seconds", "-id"], name="session_longest"),
-            *newest_first_indexes("chat_session", "ended_at", "notified_at"),
-        ]
+        indexes = record_indexes(
+            "chat_session", "ended_at", "notified_at", ("duration_seconds", "session_longest")
+        )
 
     def __str__(self) -> str:
         return self.call_id
@@ -86,12 +80,7 @@ class ChatSession(models.Model):
 class ChatMessage(models.Model):
     """One message of a session, kept in payload order (AI Rudder's timestamps are not sorted)."""
 
-    class SenderType(models.TextChoices):
-        SYSTEM = "system", "System"
-        USER = "user", "Customer"
-        ROBOT = "robot", "Robot"
-        AGENT = "agent", "Agent"
-        CHATBOT = "chatbot", "Chatbot"
+    SenderType = worded_choices("SenderType", "system user robot agent chatbot", user="Customer")
 
     session = models.ForeignKey(ChatSession, on_delete=models.CASCADE, related_name="messages")
     position = models.PositiveIntegerField()

@@ -9,7 +9,6 @@ from records.api import RecordSerializer, record_url
 from .content import content_plain_text
 from .models import ChatMessage, ChatSession
 
-
 # The fields of a list row and of a detail (which adds its related rows).
 SESSION_FIELDS = [
     "url", "call_id", "workflow", "nodetask_id", "nodetask_name", "waba_task_id",
@@ -20,8 +19,8 @@ SESSION_FIELDS = [
 
 
 class ChatSessionSerializer(RecordSerializer):
-    phone_fields = ("callee",)
     url = record_url("session-detail")
+    phone_fields = ("callee",)
 
     class Meta:
         model = ChatSession

@@ -2,7 +2,7 @@ import zoneinfo
 
 from django import forms
 
-from .models import validate_zone
+from .zones import validate_zone
 
 
 def _zones() -> list[tuple[str, str]]:

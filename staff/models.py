@@ -1,17 +1,7 @@
-import zoneinfo
-
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 
-
-def validate_zone(value: str) -> None:
-    if not value:
-        return
-    try:
-        zoneinfo.ZoneInfo(value)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValidationError(f"{value!r} is not an IANA time zone (e.g. Asia/Jakarta).") from exc
+from .zones import validate_zone, zone_field  # noqa: F401 - validate_zone: the migration names it here
 
 
 class StaffSettings(models.Model):
@@ -20,12 +10,10 @@ class StaffSettings(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_settings"
     )
-    time_zone = models.CharField(
-        max_length=64,
-        blank=True,
-        validators=[validate_zone],
-        help_text="Times on every page, list, export and API answer are shown in this zone; "
+    time_zone = zone_field(
+        "Times on every page, list, export and API answer are shown in this zone; "
         "empty: the site's (DJANGO_TIME_ZONE).",
+        blank=True,
     )
     endpoints = models.ManyToManyField(
         "integrations.WebhookEndpoint",

@@ -1,6 +1,7 @@
 from django.contrib.auth.base_user import AbstractBaseUser
 
-from .models import StaffSettings, validate_zone
+from .models import StaffSettings
+from .zones import validate_zone
 
 
 def staff_time_zone_set(*, user: AbstractBaseUser, time_zone: str) -> StaffSettings:

@@ -3,12 +3,12 @@
 from django.db import models
 from django.utils import timezone
 
+from records.choices import worded_choices
 from records.fields import account_field, optional_link
 
-# The outcome groups; each one's label is its key in words ("promise_to_pay": "Promise to pay").
-GROUPS = "promise_to_pay claims_paid refused dispute callback wrong_party no_contact other"
-Group = models.TextChoices(
-    "Group", [(key.upper(), (key, key.replace("_", " ").capitalize())) for key in GROUPS.split()]
+# The outcome groups, each labelled with its key in words ("promise_to_pay": "Promise to pay").
+Group = worded_choices(
+    "Group", "promise_to_pay claims_paid refused dispute callback wrong_party no_contact other"
 )
 
 

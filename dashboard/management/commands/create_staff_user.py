@@ -10,8 +10,8 @@ from django.db import IntegrityError, transaction
 
 from dashboard.roles import STAFF_ROLES, staff_user_create
 from integrations.models import WebhookEndpoint
-from staff.models import validate_zone
 from staff.services import staff_accounts_set, staff_time_zone_set
+from staff.zones import validate_zone
 
 
 class Command(BaseCommand):
