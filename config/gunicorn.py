@@ -8,10 +8,16 @@
   (``?q=``) or a number filter's value (``callee=``, ``callee_number__…``, ``phone``…) is written
   ``[redacted]``, in the request line, the query, the referrer and the error log alike.
 
+- A worker dies with its master (Linux's parent-death signal): after a ``kill -9`` of the
+  master no orphaned worker keeps the port, so the process manager's restart binds at once.
+
 Every value can be overridden on the command line or with ``GUNICORN_CMD_ARGS``.
 """
 
+import ctypes
 import os
+import signal
+import sys
 
 from gunicorn.glogging import Logger
 
@@ -29,6 +35,15 @@ limit_request_line = 8190
 limit_request_fields = 100
 accesslog = "-"
 errorlog = "-"
+
+
+def post_fork(server, worker):
+    """Ask Linux to kill this worker when its master dies; a master already gone: exit now."""
+    if sys.platform.startswith("linux"):
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    if os.getppid() != worker.ppid:
+        os._exit(0)
 
 
 def _redact_atom(key: str, value):

@@ -1,7 +1,15 @@
 """gunicorn's production configuration (config/gunicorn.py), loaded the way gunicorn loads it."""
 
+import contextlib
+import os
 import runpy
+import signal
+import socket
+import subprocess
+import sys
+import time
 import types
+import urllib.request
 from datetime import timedelta
 from pathlib import Path
 
@@ -48,3 +56,71 @@ def test_the_access_log_never_shows_a_webhook_token():
     assert TOKEN not in line
     assert TOKEN not in " ".join(str(v) for v in atoms.values())
     assert "/webhooks/airudder/<token>/call-result/" in line
+
+
+def _serving(port: int, env: dict) -> subprocess.Popen:
+    command = [sys.executable, "-m", "gunicorn", "-c", str(CONFIG), "config.wsgi"]
+    return subprocess.Popen(  # noqa: S603 - this interpreter, our own configuration
+        [*command, "--bind", f"127.0.0.1:{port}", "--workers", "2", "--threads", "1"],
+        cwd=CONFIG.parent.parent,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
+def _answers(port: int, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as answer:
+                return answer.status == 200
+        except OSError:
+            time.sleep(0.1)
+    return False
+
+
+def _gone(group: int, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_a_restart_right_after_the_master_is_killed_binds_and_serves(tmp_path):
+    """``kill -9`` of the master takes its workers with it, even one busy with a slow client:
+    the port is free for the restart."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **os.environ,
+        "DJANGO_DEBUG": "on",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+    }
+    first = _serving(port, env)
+    try:
+        assert _answers(port, 20)
+        slow_client = socket.create_connection(("127.0.0.1", port))
+        slow_client.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # never ends
+        time.sleep(0.3)
+        os.kill(first.pid, signal.SIGKILL)
+        first.wait(5)
+        assert _gone(first.pid, 2), "a worker outlived its master and may still hold the port"
+        second = _serving(port, env)
+        try:
+            assert _answers(port, 5), "the restarted server could not bind or serve"
+            assert second.poll() is None
+        finally:
+            slow_client.close()
+            os.killpg(second.pid, signal.SIGTERM)
+            second.wait(10)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(first.pid, signal.SIGKILL)
