@@ -28,6 +28,7 @@ from privacy.audit import Action, audit_record
 from privacy.masking import can_view_contact_details, mask_payload, mask_phone_like
 from records.admin.dates import LightDateHierarchyMixin
 from records.admin.readonly import ReadOnlyAdminMixin
+from records.admin.times import TimesAdminMixin
 from records.scope import visible
 
 PROCESS_PERMISSION = "integrations.process_webhookevent"
@@ -52,8 +53,15 @@ def _pretty_json(text: str) -> str:
     return pretty
 
 
+def _body_html(text: str) -> str:
+    """A body as it came, in a box that scrolls when long and that the keyboard can focus."""
+    return format_html(
+        '<div class="webhook-scroll" tabindex="0"><pre class="webhook-body">{}</pre></div>', text
+    )
+
+
 @admin.register(WebhookEndpoint)
-class WebhookEndpointAdmin(admin.ModelAdmin):
+class WebhookEndpointAdmin(TimesAdminMixin, admin.ModelAdmin):
     list_display = ["name", "timezone", "is_active", "signed", "created_at"]
     list_filter = ["is_active"]
     search_fields = ["name"]
@@ -175,7 +183,7 @@ class WebhookEventAdmin(LightDateHierarchyMixin, AuditedChangeViewMixin, admin.M
 
     @admin.display(description="body")
     def body_pretty(self, event: WebhookEvent) -> str:
-        return format_html('<pre class="webhook-body">{}</pre>', _pretty_json(event.body_text))
+        return _body_html(_pretty_json(event.body_text))
 
     @admin.display(description="body")
     def body_masked(self, event: WebhookEvent) -> str:
@@ -184,9 +192,9 @@ class WebhookEventAdmin(LightDateHierarchyMixin, AuditedChangeViewMixin, admin.M
         try:
             data = json.loads(text)
         except (ValueError, RecursionError):
-            return format_html('<pre class="webhook-body">{}</pre>', mask_phone_like(text))
+            return _body_html(mask_phone_like(text))
         masked = json.dumps(mask_payload(data))
-        return format_html('<pre class="webhook-body">{}</pre>', _pretty_json(masked))
+        return _body_html(_pretty_json(masked))
 
     def _body_field(self, request, names):
         if can_view_contact_details(request.user):
@@ -227,7 +235,11 @@ class WebhookEventAdmin(LightDateHierarchyMixin, AuditedChangeViewMixin, admin.M
 
     @admin.display(description="traceback")
     def traceback_text(self, event: WebhookEvent) -> str:
-        return format_html("<pre>{}</pre>", event.traceback) if event.traceback else "-"
+        if not event.traceback:
+            return "-"
+        return format_html(
+            '<div class="webhook-scroll" tabindex="0"><pre>{}</pre></div>', event.traceback
+        )
 
     @admin.action(description="Process again", permissions=["process"])
     def process_again(self, request, queryset):
@@ -334,7 +346,7 @@ def _count(relation: str) -> Subquery:
 
 
 @admin.register(Workflow)
-class WorkflowAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class WorkflowAdmin(TimesAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["name", "workflow_id", "first_seen_at", "last_seen_at", "sessions", "calls"]
     search_fields = ["name", "workflow_id"]
     readonly_fields = ["workflow_id", "name", "first_seen_at", "last_seen_at"]

@@ -11,6 +11,7 @@ from integrations.models import AuditEntry
 from privacy.audit import ERASE_PERMISSION, Action, audit_record
 from records.admin.export import CsvExportAdminMixin
 from records.admin.readonly import ReadOnlyAdminMixin
+from records.admin.times import TimesAdminMixin
 from records.exports import Column, CsvExport, attribute
 
 AUDIT_LOG_CSV = CsvExport(
@@ -32,7 +33,7 @@ AUDIT_LOG_CSV = CsvExport(
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(ReadOnlyAdminMixin, CsvExportAdminMixin, admin.ModelAdmin):
+class AuditEntryAdmin(TimesAdminMixin, ReadOnlyAdminMixin, CsvExportAdminMixin, admin.ModelAdmin):
     list_display = ["at", "username", "action", "content_type", "label", "ip_address", "path"]
     list_filter = ["action", ("user", admin.RelatedOnlyFieldListFilter), "at"]
     list_select_related = ["content_type"]
