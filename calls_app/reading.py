@@ -6,7 +6,15 @@ Days are days of ``started_at``. Talk time and rounds are averaged over answered
 
 from django.db.models import Q
 
-from records.reading import HOUR, WEEKDAY, Dimension, Measure, RecordKind
+from records.reading import (
+    HOUR,
+    OUTCOME_GROUP,
+    WEEKDAY,
+    Dimension,
+    Measure,
+    RecordKind,
+    collections_measures,
+)
 
 from .erasure import call_results_erasure
 from .exports import CALL_RESULTS_CSV
@@ -29,6 +37,7 @@ CALLS = RecordKind(
     dimensions=(
         HOUR,
         WEEKDAY,
+        OUTCOME_GROUP,
         Dimension("intention", "Intention", table="by_workflow", title="Intentions"),
         Dimension("hangup_type", "Hangup type", table="split", title="Hangup types"),
         Dimension("ring_type", "Ring type", table="split", title="Ring types"),
@@ -54,10 +63,13 @@ CALLS = RecordKind(
             condition=ANSWERED,
             link={"answered": True},
         ),
+        *collections_measures(),
     ),
     headline=("count", "answered_rate", "average_talk_seconds", "average_rounds"),
+    more_numbers=("right_party_count", "right_party_rate", "promise_count", "promise_rate"),
+    changed_with=(("collections_app.Contact", "call_result", "occurred_at"),),
     by_workflow=("answered_rate", "average_talk_seconds"),
-    filters=("workflow_id", "robot_id", "intention"),
+    filters=("workflow_id", "robot_id", "intention", "outcome_group"),
     rolled_keys={"robot_id": "robot_id"},
     expires=("call results", "last_pushed_at"),
     erase=call_results_erasure,

@@ -60,6 +60,17 @@ class NowFilter(admin.SimpleListFilter):
         return queryset.filter(type(self).condition(self.value())) if self.value() else queryset
 
 
+def _source_link(row) -> str:
+    """The call or chat session a row is about, linked to its page."""
+    if row.call_result_id:
+        url = reverse("admin:calls_app_callresult_change", args=[row.call_result_id])
+    elif row.chat_session_id:
+        url = reverse("admin:sessions_app_chatsession_change", args=[row.chat_session_id])
+    else:
+        return row.call_id
+    return format_html('<a href="{}">{}</a>', url, row.get_source_display())
+
+
 class ComputedRowsAdmin(RecordAdmin):
     """Rows the app computes from calls and sessions: read-only, exported as CSV."""
 
@@ -68,10 +79,21 @@ class ComputedRowsAdmin(RecordAdmin):
     with_now = None  # annotates the values computed now (``status``, ``health``)
 
     def get_queryset(self, request):
-        return type(self).with_now(super().get_queryset(request))
+        rows = super().get_queryset(request)
+        return type(self).with_now(rows) if type(self).with_now else rows
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in self.model._meta.fields]
+
+    def has_delete_permission(self, request, obj=None):
+        """Never deleted alone (the record pages offer no Delete), but with its call or chat
+        session by whoever may delete that, so the row never blocks the record's deletion."""
+        if obj is None or not hasattr(obj, "call_result_id"):
+            return False
+        source = obj.call_result if obj.call_result_id else obj.chat_session
+        return source is not None and request.user.has_perm(
+            f"{source._meta.app_label}.delete_{source._meta.model_name}"
+        )
 
 
 class PromiseStatusFilter(NowFilter):
@@ -118,13 +140,7 @@ class PromiseAdmin(ComputedRowsAdmin):
 
     @admin.display(description="made in")
     def source_link(self, promise):
-        if promise.call_result_id:
-            url = reverse("admin:calls_app_callresult_change", args=[promise.call_result_id])
-        elif promise.chat_session_id:
-            url = reverse("admin:sessions_app_chatsession_change", args=[promise.chat_session_id])
-        else:
-            return promise.call_id
-        return format_html('<a href="{}">{}</a>', url, promise.get_source_display())
+        return _source_link(promise)
 
 
 @admin.register(NumberHealth)

@@ -23,7 +23,8 @@ class CollectionsAppConfig(AppConfig):
 
         from records import reading
 
-        from .labels import intention_labels
+        from .labels import group_labels, intention_labels
 
         for kind in ("calls", "sessions"):
             reading.register_labels(kind, "intention", intention_labels(kind))
+            reading.register_labels(kind, "outcome_group", group_labels)

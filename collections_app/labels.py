@@ -1,6 +1,6 @@
 """Each account's label of an intention code, where people read codes (dashboard, API rows)."""
 
-from .models import Outcome
+from .models import Group, Outcome
 
 
 def intention_labels(kind: str):
@@ -15,3 +15,9 @@ def intention_labels(kind: str):
         return {code: " / ".join(sorted(words)) for code, words in found.items()}
 
     return labels
+
+
+def group_labels(values: list[str], accounts) -> dict[str, str]:
+    """Outcome groups by their names ("promise_to_pay": "Promise to pay")."""
+    names = dict(Group.choices)
+    return {value: names[value] for value in values if value in names}

@@ -1,8 +1,10 @@
 """Reads of collections, narrowed to the accounts a user may see (``records.scope``)."""
 
 import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 from django.utils import timezone
 
 from records.scope import visible
@@ -30,3 +32,34 @@ def promises_due_today(user, now: dt.datetime | None = None) -> list[Promise]:
 def numbers_visible(user) -> QuerySet:
     """Every number's health ``user`` may see, each with its ``health`` now."""
     return visible(with_health(NumberHealth.objects.select_related("endpoint")), user)
+
+
+@dataclass(frozen=True)
+class PromisesNow:
+    """What is promised now, for the dashboard: ``amounts`` under open or due promises by
+    currency, and how many are due today, due in the next 7 days, and lapsed."""
+
+    amounts: dict[str, Decimal]
+    due_today: int
+    due_soon: int
+    lapsed: int
+
+
+def promises_now(user, workflow_ids=(), now: dt.datetime | None = None) -> PromisesNow:
+    now = now or timezone.now()
+    promises = visible(Promise.objects.all(), user)
+    if workflow_ids:
+        promises = promises.filter(workflow__workflow_id__in=workflow_ids)
+    standing = promises.filter(
+        status_q(Promise.Status.OPEN, now) | status_q(Promise.Status.DUE, now)
+    )
+    amounts = standing.exclude(amount=None).values("currency").annotate(total=Sum("amount"))
+    week = timezone.localdate(now) + dt.timedelta(days=7)
+    return PromisesNow(
+        amounts={row["currency"]: row["total"] for row in amounts.order_by("currency")},
+        due_today=promises.filter(status_q(Promise.Status.DUE, now)).count(),
+        due_soon=promises.filter(
+            status_q(Promise.Status.OPEN, now), promised_date__lte=week
+        ).count(),
+        lapsed=promises.filter(status_q(Promise.Status.LAPSED, now)).count(),
+    )

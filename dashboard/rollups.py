@@ -11,6 +11,7 @@ import hashlib
 from collections.abc import Iterable
 from itertools import groupby
 
+from django.apps import apps
 from django.db import transaction
 from django.db.models import Q, Sum
 from django.db.models.functions import TruncDate
@@ -87,7 +88,7 @@ def roll_days(kind: RecordKind, first: dt.date, last: dt.date) -> int:
             .order_by()
             .annotate(day=TruncDate(kind.day_field, tzinfo=timezone.get_default_timezone()))
         )
-        records = kind.timed(records, [d.key for d in kind.rolled_dimensions])
+        records = kind.computed(records, [d.key for d in kind.rolled_dimensions])
         rows = []
         for dimension in kind.rolled_dimensions:
             grouped = records.values(
@@ -213,13 +214,28 @@ def _changed(kind: RecordKind):
     return receiver
 
 
+def _changed_with(kind: RecordKind, link: str, time_field: str):
+    """A write of a row that counts in ``kind``'s numbers (a contact) marks its record's day."""
+
+    def receiver(sender, instance, **kwargs):
+        if getattr(instance, f"{link}_id", None) is not None:
+            mark_dirty(kind, [_day_of(getattr(instance, time_field))])
+
+    return receiver
+
+
 def connect_signals() -> None:
-    """From ``DashboardConfig.ready()``: every write and delete of a record marks its days."""
+    """From ``DashboardConfig.ready()``: every write and delete of a record, or of a row its
+    numbers count (``RecordKind.changed_with``), marks its days."""
     for kind in all_kinds():
         uid = f"dashboard.rollups.{kind.key}"
         pre_save.connect(_stored_day(kind), sender=kind.model, weak=False, dispatch_uid=uid)
         post_save.connect(_changed(kind), sender=kind.model, weak=False, dispatch_uid=uid)
         post_delete.connect(_changed(kind), sender=kind.model, weak=False, dispatch_uid=uid)
+        for label, link, time_field in kind.changed_with:
+            model, receiver = apps.get_model(label), _changed_with(kind, link, time_field)
+            for signal in (post_save, post_delete):
+                signal.connect(receiver, sender=model, weak=False, dispatch_uid=f"{uid}.{label}")
 
 
 # --- Reading ----------------------------------------------------------------------------------

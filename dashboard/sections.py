@@ -38,6 +38,8 @@ class Section:
     total: int
     note: str = ""
     comparison: list[Comparison] | None = None
+    # A second row of numbers (``RecordKind.more_numbers``), each with its comparison.
+    more_cards: list[tuple[str, Cell, Comparison | None]] | None = None
 
     @property
     def cards(self) -> list[tuple[str, Cell]]:
@@ -77,13 +79,24 @@ def _change(kind: RecordKind, name: str) -> tuple[str, str]:
     return measure.unit, measure.better
 
 
-def _headline(kind: RecordKind, facts: Facts) -> tuple[list[Cell], list]:
-    """The headline numbers as cells, and their raw values for the comparison."""
+def _headline(kind: RecordKind, facts: Facts, names=None) -> tuple[list[Cell], list]:
+    """The headline numbers (or ``names``) as cells, and their raw values for the comparison."""
     links = Links(kind.model, facts.filterset)
     summary = facts.summary()
     row = {COUNT: summary["total"], **summary}
-    cells = [_measure_cell(kind, name, row, links) for name in kind.headline]
+    cells = [_measure_cell(kind, name, row, links) for name in names or kind.headline]
     return cells, [cell.value for cell in cells]
+
+
+def _compared(kind, names, cells, values, before_facts, label) -> list:
+    """``(label, cell, comparison)`` of each of ``names``, compared when there is a before."""
+    compared = [None] * len(cells)
+    if before_facts is not None:
+        before, _ = _headline(kind, before_facts, names)
+        changes = [(value, *_change(kind, name)) for value, name in zip(values, names, strict=True)]
+        compared = comparisons(changes, before, label)
+    labels = [kind.measure(name).label for name in names]
+    return list(zip(labels, cells, compared, strict=True))
 
 
 def _workflows_table(kind: RecordKind, rows: list[dict], links: Links) -> Table:
@@ -172,6 +185,13 @@ def section(
             (value, *_change(kind, name)) for value, name in zip(values, kind.headline, strict=True)
         ]
         comparison = comparisons(changes, before, previous_label)
+    more_cards = None
+    if kind.more_numbers:
+        more, more_values = _headline(kind, facts, kind.more_numbers)
+        before_facts = Facts(kind, previous, user) if previous is not None else None
+        more_cards = _compared(
+            kind, kind.more_numbers, more, more_values, before_facts, previous_label
+        )
     prefix = kind.table_prefix
     tables = []
     for dimension in kind.dimensions:
@@ -218,6 +238,7 @@ def section(
         total=total,
         note=note,
         comparison=comparison,
+        more_cards=more_cards,
     )
 
 

@@ -1,20 +1,25 @@
 """The outcomes dashboard and its CSV downloads; the sections come from the record kinds."""
 
+import datetime as dt
+
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from collections_app.selectors import promises_now
 from privacy.audit import Action, audit_record
 from privacy.masking import can_view_contact_details
-from privacy.permissions import EXPORT_CSV, VIEW_DASHBOARD, view_permission
+from privacy.permissions import EXPORT_CSV, VIEW_DASHBOARD, VIEW_PROMISES, view_permission
 from records import reading
 from records.distinct import distinct_values
 from records.exports import Column, csv_lines, csv_response, export_filename
 from records.models import Workflow
+from records.money import money_text
 from records.scope import visible
 
 from .params import (
@@ -130,7 +135,11 @@ def _values(parameter: str) -> list[str]:
     values = set()
     for kind in reading.all_kinds():
         if parameter in kind.filters:
-            values |= set(distinct_values(kind.model, parameter))
+            fixed = kind.groups.get(parameter)
+            if fixed is not None and fixed.choices:
+                values |= set(fixed.choices)
+            else:
+                values |= set(distinct_values(kind.model, parameter))
     return sorted(value for value in values if value)
 
 
@@ -181,9 +190,31 @@ def dashboard(request):
         "previous_period": sections[0].comparison[0].period
         if sections and sections[0].comparison
         else "",
+        "promises": _promises(request.user, data),
         **choices,
     }
     return render(request, "dashboard/index.html", context, status=400 if errors else 200)
+
+
+def _promises(user, data) -> dict | None:
+    """What is promised now (not in the period): amounts by currency, due and lapsed counts,
+    each linked to the promises list; for those who may see promises."""
+    if not user.has_perm(VIEW_PROMISES):
+        return None
+    now = promises_now(user, data.getlist("workflow_id"))
+    base = reverse("admin:collections_app_promise_changelist")
+    today = timezone.localdate()
+    week = today + dt.timedelta(days=8)
+    return {
+        "amounts": [money_text(total, currency) for currency, total in now.amounts.items()],
+        "open_url": f"{base}?status=open",
+        "due_today": (now.due_today, f"{base}?status=due"),
+        "due_soon": (
+            now.due_soon,
+            f"{base}?status=open&promised_date__gte={today}&promised_date__lt={week}",
+        ),
+        "lapsed": (now.lapsed, f"{base}?status=lapsed"),
+    }
 
 
 @require_GET

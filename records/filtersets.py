@@ -7,7 +7,7 @@ Each domain's FilterSet subclasses ``RecordFilterSet``, names the datetime its d
 
 import django_filters
 
-from records.filtering import DayFilter, ValuesFilter
+from records.filtering import BooleanFilter, DayFilter, ValuesFilter
 from records.phones import phone_match
 from records.reading import local_hour, local_weekday
 
@@ -32,6 +32,12 @@ class RecordFilterSet(django_filters.FilterSet):
     intention = ValuesFilter(field_name="intention")
     robot_id = ValuesFilter(field_name="robot_id", label="Robot id")
     callee = django_filters.CharFilter(method="filter_callee", label="Customer's number")
+    # How collections read the record (its contact: ``collections_app.models.Contact``).
+    outcome_group = ValuesFilter(field_name="collections_contact__group", label="Outcome group")
+    right_party = BooleanFilter(
+        field_name="collections_contact__right_party", label="Right-party contact"
+    )
+    promise = BooleanFilter(field_name="collections_contact__promise", label="Promise to pay")
     hour = django_filters.ChoiceFilter(
         method="filter_time",
         choices=[(str(h), str(h)) for h in range(24)],

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from dataclasses import field as declared
 
-from django.db.models import Count, Model, Q, QuerySet, Sum
+from django.db.models import Count, F, Model, Q, QuerySet, Sum
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDate
 from django.utils import timezone
 
@@ -49,6 +49,10 @@ class Dimension:
     rolled: bool = True
     # A value computed from the kind's time (``TIME``: its hour or weekday), not a column.
     of_time: Callable | None = None
+    # Its values when they are fixed (filter choices need not read the table).
+    choices: tuple[str, ...] = ()
+    # A related column it is read from, named by its key in rows (``contact__group``).
+    source: str = ""
 
     @property
     def grouped_on(self) -> tuple[str, ...]:
@@ -84,7 +88,8 @@ WORKFLOW = Dimension(
 class Measure:
     """A number of every group: ``count`` (records matching ``condition``), ``sum`` or
     ``average`` of ``field`` (over records matching ``condition`` with a value), or ``rate``
-    (the count ``of`` another measure over the group's records). ``unit`` says how it reads:
+    (the count ``of`` another measure over the group's records, or over the count ``per`` names:
+    promises per right-party contact). ``unit`` says how it reads:
     ``count``, ``rate``, ``duration`` (seconds) or ``number``; ``link`` narrows the records
     a number opens to those it is computed over."""
 
@@ -94,6 +99,7 @@ class Measure:
     field: str = "id"
     condition: Q | None = None
     of: str = ""
+    per: str = ""
     unit: str = ""
     link: dict = declared(default_factory=dict, hash=False)
     better: str = ""  # "higher" or "lower": how a change is coloured; "" neither
@@ -123,6 +129,55 @@ class Measure:
         return parts
 
 
+# The outcome groups collections classify a record in (``collections_app.models.Group``).
+OUTCOME_GROUPS = (
+    "promise_to_pay", "claims_paid", "refused", "dispute", "callback", "wrong_party",
+    "no_contact", "other",
+)  # fmt: skip
+OUTCOME_GROUP = Dimension(
+    key="outcome_group",
+    label="Outcome group",
+    source="collections_contact__group",
+    choices=OUTCOME_GROUPS,
+)
+
+
+def collections_measures() -> tuple[Measure, ...]:
+    """What collections count of calls and of chats alike (``collections_app.models.Contact``):
+    right-party contacts over all records, and promises per right-party contact."""
+    return (
+        Measure(
+            "right_party_count",
+            "Right-party contacts",
+            "count",
+            condition=Q(collections_contact__right_party=True),
+            link={"right_party": True},
+        ),
+        Measure(
+            "right_party_rate",
+            "Right-party contacts",
+            "rate",
+            of="right_party_count",
+            better="higher",
+        ),
+        Measure(
+            "promise_count",
+            "Promises to pay",
+            "count",
+            condition=Q(collections_contact__promise=True),
+            link={"promise": True},
+        ),
+        Measure(
+            "promise_rate",
+            "Promises per right-party contact",
+            "rate",
+            of="promise_count",
+            per="right_party_count",
+            better="higher",
+        ),
+    )
+
+
 @dataclass(frozen=True)
 class RecordKind:
     """What one kind of record offers the reading side.
@@ -133,10 +188,13 @@ class RecordKind:
     - ``flag``: a boolean field counted beside the total (answered, handed over), with its
       ``<flag>_count`` and ``<flag>_rate`` among the ``measures``;
     - ``dimensions``: what rows may be grouped by besides the workflow and the day;
-    - ``headline``: the measures shown as the dashboard's cards; ``by_workflow``: the measures
-      of its workflows table; ``filters``: the FilterSet parameters the dashboard offers;
+    - ``headline``: the measures shown as the dashboard's cards; ``more_numbers``: a second
+      row of them (what collections count); ``by_workflow``: the measures of its workflows
+      table; ``filters``: the FilterSet parameters the dashboard offers;
     - ``rolled_keys``: filter parameters the rollups carry, each with its ``OutcomeDay`` column;
-    - ``expires``: (name, time field) for retention; ``erase``: a customer's share of erasure.
+    - ``expires``: (name, time field) for retention; ``erase``: a customer's share of erasure;
+    - ``changed_with``: other models whose writes change its numbers (a contact's right party),
+      each as (``app_label.Model``, its link to the record, its time on the record's day).
     """
 
     key: str
@@ -151,11 +209,13 @@ class RecordKind:
     dimensions: tuple[Dimension, ...]
     measures: tuple[Measure, ...]
     headline: tuple[str, ...]
+    more_numbers: tuple[str, ...] = ()
     by_workflow: tuple[str, ...] = ()
     filters: tuple[str, ...] = ("workflow_id", "robot_id")
     rolled_keys: dict[str, str] = declared(default_factory=dict, hash=False)
     expires: tuple[str, str] | None = None
     erase: Callable[[str], ErasurePart] | None = None
+    changed_with: tuple[tuple[str, str, str], ...] = ()
     position: int = 0
 
     @property
@@ -197,7 +257,8 @@ class RecordKind:
         done["count"] = count
         for measure in self.measures:
             if measure.how == "rate":
-                done[measure.name] = row[f"_s_{measure.of}"] / count if count else None
+                base = (row[f"_s_{measure.per}"] or 0) if measure.per else count
+                done[measure.name] = row[f"_s_{measure.of}"] / base if base else None
             elif measure.how == "average":
                 n = row[f"_n_{measure.name}"] or 0
                 done[measure.name] = (row[f"_s_{measure.name}"] or 0) / n if n else None
@@ -212,12 +273,15 @@ class RecordKind:
             raise ValueError(f"unknown group(s): {', '.join(unknown)}")
         return [column for key in group_by for column in groups[key].grouped_on]
 
-    def timed(self, queryset: QuerySet, keys) -> QuerySet:
-        """``queryset`` with the values of the time dimensions among ``keys`` annotated."""
+    def computed(self, queryset: QuerySet, keys) -> QuerySet:
+        """``queryset`` with the values of the dimensions among ``keys`` that are not its own
+        columns annotated: an hour or weekday of its time, a related column."""
         groups = self.groups
         for key in keys:
             if groups[key].of_time is not None:
                 queryset = queryset.annotate(**{key: groups[key].of_time(self.day_field)})
+            elif groups[key].source:
+                queryset = queryset.annotate(**{key: F(groups[key].source)})
         return queryset
 
     def raw(self, queryset: QuerySet, group_by: list[str]) -> list[dict]:
@@ -226,11 +290,11 @@ class RecordKind:
         if not columns:
             # ``values()`` of no columns would group by every column: one row per record.
             return [queryset.order_by().aggregate(**self.parts())]
-        queryset = self.timed(queryset, group_by)
+        queryset = self.computed(queryset, group_by)
         if DAY in group_by:
             day = TruncDate(self.day_field, tzinfo=timezone.get_default_timezone())
             queryset = queryset.annotate(day=day)
-        names = {**WORKFLOW.names}
+        names = {name: shown for key in group_by for name, shown in self.groups[key].names.items()}
         rows = queryset.order_by().values(*columns).annotate(**self.parts())
         return [{names.get(key, key): value for key, value in row.items()} for row in rows]
 

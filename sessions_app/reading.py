@@ -5,7 +5,15 @@ Days are days of ``ended_at``.
 
 from django.db.models import Q
 
-from records.reading import HOUR, WEEKDAY, Dimension, Measure, RecordKind
+from records.reading import (
+    HOUR,
+    OUTCOME_GROUP,
+    WEEKDAY,
+    Dimension,
+    Measure,
+    RecordKind,
+    collections_measures,
+)
 
 from .erasure import chat_sessions_erasure
 from .exports import CHAT_SESSIONS_CSV
@@ -26,6 +34,7 @@ SESSIONS = RecordKind(
     dimensions=(
         HOUR,
         WEEKDAY,
+        OUTCOME_GROUP,
         Dimension("end_reason", "End reason", table="split", title="End reasons"),
         Dimension("intention", "Intention", table="by_workflow", title="Intentions"),
         Dimension("channel", "Channel", rolled=False),
@@ -50,10 +59,13 @@ SESSIONS = RecordKind(
             unit="duration",
         ),
         Measure("average_rounds", "Average rounds", "average", field="talk_round"),
+        *collections_measures(),
     ),
     headline=("count", "handed_over_rate", "average_duration_seconds"),
+    more_numbers=("right_party_count", "right_party_rate", "promise_count", "promise_rate"),
+    changed_with=(("collections_app.Contact", "chat_session", "occurred_at"),),
     by_workflow=("handed_over_rate",),
-    filters=("workflow_id", "robot_id", "channel", "intention"),
+    filters=("workflow_id", "robot_id", "channel", "intention", "outcome_group"),
     rolled_keys={"robot_id": "robot_id", "channel": "channel"},
     expires=("chat sessions", "notified_at"),
     erase=chat_sessions_erasure,

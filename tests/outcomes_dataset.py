@@ -22,6 +22,7 @@ from django.contrib.auth.models import Permission, User
 from django.db import transaction
 
 from calls_app.services import call_result_record
+from collections_app.services import collections_record
 from sessions_app.services import chat_session_record
 from tests.conftest import CALL_EXAMPLE, CHAT_EXAMPLE
 
@@ -303,10 +304,13 @@ class Dataset:
 
 
 def dataset_record() -> Dataset:
+    # As the inbox records them: each call and session, then what collections reads of it.
     for spec in CALLS:
-        call_result_record(payload=call_payload_for(spec))
+        call = call_result_record(payload=call_payload_for(spec))
+        collections_record(call, endpoint_id=call.endpoint_id)
     for spec in SESSIONS:
-        chat_session_record(payload=session_payload_for(spec))
+        session = chat_session_record(payload=session_payload_for(spec))
+        collections_record(session, endpoint_id=session.endpoint_id)
     return Dataset(calls=CALLS, sessions=SESSIONS)
 
 

@@ -91,6 +91,7 @@ def test_outcomes_parameters_are_typed(openapi):
         "day",
         "hour",
         "weekday",
+        "outcome_group",
     }
     rows = _response_schema(openapi, path, "200")["properties"]["results"]["items"]
     assert rows == {"$ref": "#/components/schemas/OutcomesRow"}

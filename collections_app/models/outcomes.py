@@ -5,11 +5,10 @@ from django.utils import timezone
 
 from records.choices import worded_choices
 from records.fields import account_field, optional_link
+from records.reading import OUTCOME_GROUPS
 
 # The outcome groups, each labelled with its key in words ("promise_to_pay": "Promise to pay").
-Group = worded_choices(
-    "Group", "promise_to_pay claims_paid refused dispute callback wrong_party no_contact other"
-)
+Group = worded_choices("Group", " ".join(OUTCOME_GROUPS))
 
 
 # The groups whose outcome means the debtor was reached (with an answered call or a reply).
@@ -70,8 +69,13 @@ class RecordLink(models.Model):
 
     source = models.CharField(max_length=8, choices=Source.choices)
     call_id = models.CharField("call id", max_length=128)
-    call_result = optional_link("calls_app.CallResult", on_delete=models.CASCADE, one=True)
-    chat_session = optional_link("sessions_app.ChatSession", on_delete=models.CASCADE, one=True)
+    # ``call.collections_contact``, ``…_promise``: what the dashboard's collections numbers count.
+    call_result = optional_link(
+        "calls_app.CallResult", "collections_%(class)s", on_delete=models.CASCADE, one=True
+    )
+    chat_session = optional_link(
+        "sessions_app.ChatSession", "collections_%(class)s", on_delete=models.CASCADE, one=True
+    )
     endpoint = account_field()
     workflow = models.ForeignKey(
         "integrations.Workflow", on_delete=models.CASCADE, related_name="+"
