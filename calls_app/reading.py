@@ -6,15 +6,8 @@ Days are days of ``started_at``. Talk time and rounds are averaged over answered
 
 from django.db.models import Q
 
-from records.reading import (
-    HOUR,
-    OUTCOME_GROUP,
-    WEEKDAY,
-    Dimension,
-    Measure,
-    RecordKind,
-    collections_measures,
-)
+from records import reading
+from records.reading import Dimension, Measure, RecordKind
 
 from .erasure import call_results_erasure
 from .exports import CALL_RESULTS_CSV
@@ -35,9 +28,9 @@ CALLS = RecordKind(
     flag_label="Answered",
     position=0,
     dimensions=(
-        HOUR,
-        WEEKDAY,
-        OUTCOME_GROUP,
+        reading.HOUR,
+        reading.WEEKDAY,
+        reading.OUTCOME_GROUP,
         Dimension("intention", "Intention", table="by_workflow", title="Intentions"),
         Dimension("hangup_type", "Hangup type", table="split", title="Hangup types"),
         Dimension("ring_type", "Ring type", table="split", title="Ring types"),
@@ -63,10 +56,10 @@ CALLS = RecordKind(
             condition=ANSWERED,
             link={"answered": True},
         ),
-        *collections_measures(),
+        *reading.COLLECTIONS_MEASURES,
     ),
     headline=("count", "answered_rate", "average_talk_seconds", "average_rounds"),
-    more_numbers=("right_party_count", "right_party_rate", "promise_count", "promise_rate"),
+    more_numbers=reading.COLLECTIONS_NUMBERS,
     changed_with=(("collections_app.Contact", "call_result", "occurred_at"),),
     by_workflow=("answered_rate", "average_talk_seconds"),
     filters=("workflow_id", "robot_id", "intention", "outcome_group"),

@@ -142,40 +142,23 @@ OUTCOME_GROUP = Dimension(
 )
 
 
-def collections_measures() -> tuple[Measure, ...]:
-    """What collections count of calls and of chats alike (``collections_app.models.Contact``):
-    right-party contacts over all records, and promises per right-party contact."""
-    return (
-        Measure(
-            "right_party_count",
-            "Right-party contacts",
-            "count",
-            condition=Q(collections_contact__right_party=True),
-            link={"right_party": True},
-        ),
-        Measure(
-            "right_party_rate",
-            "Right-party contacts",
-            "rate",
-            of="right_party_count",
-            better="higher",
-        ),
-        Measure(
-            "promise_count",
-            "Promises to pay",
-            "count",
-            condition=Q(collections_contact__promise=True),
-            link={"promise": True},
-        ),
-        Measure(
-            "promise_rate",
-            "Promises per right-party contact",
-            "rate",
-            of="promise_count",
-            per="right_party_count",
-            better="higher",
-        ),
-    )
+def _contact_count(flag: str, label: str) -> Measure:
+    """The records whose contact (``collections_app.models.Contact``) has ``flag`` set."""
+    condition = Q(**{f"collections_contact__{flag}": True})
+    return Measure(f"{flag}_count", label, "count", condition=condition, link={flag: True})
+
+
+# What collections count of calls and of chats alike: right-party contacts over all records,
+# and promises per right-party contact (a promise needs one).
+COLLECTIONS_MEASURES = (
+    _contact_count("right_party", "Right-party contacts"),
+    Measure("right_party_rate", "Right-party contacts", "rate", of="right_party_count",
+            better="higher"),
+    _contact_count("promise", "Promises to pay"),
+    Measure("promise_rate", "Promises per right-party contact", "rate", of="promise_count",
+            per="right_party_count", better="higher"),
+)  # fmt: skip
+COLLECTIONS_NUMBERS = ("right_party_count", "right_party_rate", "promise_count", "promise_rate")
 
 
 @dataclass(frozen=True)

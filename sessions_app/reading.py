@@ -5,15 +5,8 @@ Days are days of ``ended_at``.
 
 from django.db.models import Q
 
-from records.reading import (
-    HOUR,
-    OUTCOME_GROUP,
-    WEEKDAY,
-    Dimension,
-    Measure,
-    RecordKind,
-    collections_measures,
-)
+from records import reading
+from records.reading import Dimension, Measure, RecordKind
 
 from .erasure import chat_sessions_erasure
 from .exports import CHAT_SESSIONS_CSV
@@ -32,9 +25,9 @@ SESSIONS = RecordKind(
     flag_label="Handed over",
     position=1,
     dimensions=(
-        HOUR,
-        WEEKDAY,
-        OUTCOME_GROUP,
+        reading.HOUR,
+        reading.WEEKDAY,
+        reading.OUTCOME_GROUP,
         Dimension("end_reason", "End reason", table="split", title="End reasons"),
         Dimension("intention", "Intention", table="by_workflow", title="Intentions"),
         Dimension("channel", "Channel", rolled=False),
@@ -59,10 +52,10 @@ SESSIONS = RecordKind(
             unit="duration",
         ),
         Measure("average_rounds", "Average rounds", "average", field="talk_round"),
-        *collections_measures(),
+        *reading.COLLECTIONS_MEASURES,
     ),
     headline=("count", "handed_over_rate", "average_duration_seconds"),
-    more_numbers=("right_party_count", "right_party_rate", "promise_count", "promise_rate"),
+    more_numbers=reading.COLLECTIONS_NUMBERS,
     changed_with=(("collections_app.Contact", "chat_session", "occurred_at"),),
     by_workflow=("handed_over_rate",),
     filters=("workflow_id", "robot_id", "channel", "intention", "outcome_group"),
