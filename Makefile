@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test fuzz lint setup browser-deps migrate worker beat
+.PHONY: run test fuzz lint setup browser-deps migrate worker beat mutation
 
 # Quiet: the few lines `make run` ends with (URL, user, password) must not drown in install output.
 $(STAMP): requirements.txt
@@ -55,6 +55,14 @@ test: setup browser-deps
 # examples (tests/integrations/test_hypothesis_payloads.py).
 fuzz: setup
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -m fuzz -p no:cacheprovider $(PYTEST_ARGS)
+
+# Mutation testing (mutmut, configured in pyproject.toml) of the inbox's receiving and dedup
+# service, the signature check and the masking: the score and each survivor in docs/mutation.md.
+mutation: setup
+	$(BIN)/python -m pip install -q -q --disable-pip-version-check mutmut==3.8.1
+	rm -rf mutants
+	$(BIN)/mutmut run --max-children 2
+	$(BIN)/mutmut results
 
 lint: setup
 	$(BIN)/ruff check .

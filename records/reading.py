@@ -152,7 +152,7 @@ def _contact_count(flag: str, label: str) -> Measure:
 # and promises per right-party contact (a promise needs one).
 COLLECTIONS_MEASURES = (
     _contact_count("right_party", "Right-party contacts"),
-    Measure("right_party_rate", "Right-party contacts", "rate", of="right_party_count",
+    Measure("right_party_rate", "Right-party rate", "rate", of="right_party_count",
             better="higher"),
     _contact_count("promise", "Promises to pay"),
     Measure("promise_rate", "Promises per right-party contact", "rate", of="promise_count",

@@ -64,6 +64,8 @@ def test_key_pages_have_no_serious_accessibility_violation(demo, login, live_ser
             page = login(role, width)
             for path in paths:
                 page.goto(f"{live_server.url}{path}")
+                name = path.strip("/").split("?")[0].replace("/", "-") or "home"
+                screenshot(page, f"key-{name}-{width}")  # test-artifacts/screens/, to look at
                 if width > 768 or path in PHONE_LAYOUTS:
                     problems += _serious(page, axe)
                 if overflow(page) > 0:

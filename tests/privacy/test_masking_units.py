@@ -1,0 +1,66 @@
+"""The masking rules themselves, exactly: what a masked number, name and text keep."""
+
+import pytest
+
+from privacy.masking import BULLET, can_view_contact_details, mask_name, mask_phone, mask_text
+
+B = BULLET
+
+
+@pytest.mark.parametrize(
+    ("value", "masked"),
+    [
+        ("+6281234567890", f"+62{B * 7}7890"),  # country code and last four kept
+        ("081234567890", f"08{B * 6}7890"),
+        ("12345678", f"{B * 4}5678"),  # eight digits: the last four only
+        ("1234567", f"{B * 5}67"),  # five to seven: the last two
+        ("1234", B * 4),  # short: nothing kept
+        (" +62 ", f"+{B * 2}"),
+        ("", ""),
+        (None, ""),
+        (6281234567890, f"62{B * 7}7890"),
+    ],
+)
+def test_a_number_keeps_only_its_country_code_and_last_digits(value, masked):
+    assert mask_phone(value) == masked
+
+
+def test_a_name_keeps_each_words_first_letter():
+    assert mask_name("WILL SMITH") == f"W{B * 3} S{B * 4}"
+    assert mask_name("  Budi  ") == f"B{B * 3}"
+    assert mask_name(None) == "" and mask_name("") == ""
+
+
+def test_numbers_in_text_are_masked_in_place_and_amounts_stay():
+    text = "Call +62 812-3456-7890 or 0812 3456 7891 about Rp 1500000 by Friday."
+    masked = mask_text(text)
+    assert masked == (
+        f"Call {mask_phone('+62 812-3456-7890')} or {mask_phone('0812 3456 7891')} "
+        "about Rp 1500000 by Friday."
+    )
+    assert "3456" not in masked.replace(mask_phone("+62 812-3456-7890"), "")
+
+
+def test_names_in_text_are_masked_whole_words_any_case_longest_first():
+    text = "budi santoso said BUDI would pay; Budiman did not."
+    masked = mask_text(text, ["Budi", "Budi Santoso", ""])
+    assert masked == f"b{B * 3} s{B * 6} said B{B * 3} would pay; Budiman did not."
+
+
+def test_empty_text_and_no_names_change_nothing():
+    assert mask_text("") == ""
+    assert mask_text("no details here", []) == "no details here"
+    assert mask_text("no details here", ["", ""]) == "no details here"
+
+
+def test_only_an_active_user_with_the_permission_sees_details(django_user_model, db):
+    from django.contrib.auth.models import Permission
+
+    user = django_user_model.objects.create_user("u", password="x")
+    assert not can_view_contact_details(user)
+    assert not can_view_contact_details(None)
+    user.user_permissions.add(Permission.objects.get(codename="view_contact_details"))
+    user = django_user_model.objects.get(pk=user.pk)
+    assert can_view_contact_details(user)
+    user.is_active = False
+    assert not can_view_contact_details(user)
