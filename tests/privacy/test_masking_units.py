@@ -64,3 +64,20 @@ def test_only_an_active_user_with_the_permission_sees_details(django_user_model,
     assert can_view_contact_details(user)
     user.is_active = False
     assert not can_view_contact_details(user)
+
+
+def test_a_raw_body_masks_the_names_it_gives_wherever_it_repeats_them():
+    from privacy.masking import mask_payload
+
+    body = {
+        "callee": {"callee_name": "Siti Rahma", "note": "Siti asked to call back"},
+        "items": [{"variables": {"nama": "Joko"}, "text": "Joko paid", "kind": "Rahma"}],
+        "meta": {"variables": "not a mapping", "other": "Siti"},
+    }
+    masked = mask_payload(body)
+    assert masked["callee"]["callee_name"] == f"S{B * 3} R{B * 4}"
+    assert masked["callee"]["note"] == f"S{B * 3} asked to call back"
+    assert masked["items"][0]["text"] == f"J{B * 3} paid"  # a name from a list's variables
+    assert masked["items"][0]["kind"] == f"R{B * 4}"
+    assert masked["meta"]["variables"] == "not a mapping"  # only a mapping names anyone
+    assert masked["meta"]["other"] == f"S{B * 3}"
