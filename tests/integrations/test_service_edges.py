@@ -71,3 +71,17 @@ def test_an_unknown_signature_scheme_is_named_with_the_ones_there_are():
         "AIRUDDER_SIGNATURE_SCHEME must be one of "
         "['hmac-sha256-base64', 'hmac-sha256-hex'], not 'md5'"
     )
+
+
+@pytest.mark.parametrize(
+    ("key", "shown"),
+    [
+        ("k" * 59 + " ", repr("k" * 59 + " ")),  # sixty characters are shown whole
+        ("k" * 60 + " ", f"{'k' * 57!r}…"),  # longer ones are cut to 57
+    ],
+)
+def test_an_unusable_value_under_a_long_key_is_named_by_a_short_path(key, shown):
+    from integrations.services import webhook_body_parse
+
+    _, error = webhook_body_parse(('{"call": {"' + key + '": NaN}}').encode())
+    assert error == f"call[{shown}]: NaN is not a JSON number"

@@ -81,3 +81,45 @@ def test_a_raw_body_masks_the_names_it_gives_wherever_it_repeats_them():
     assert masked["items"][0]["kind"] == f"R{B * 4}"
     assert masked["meta"]["variables"] == "not a mapping"  # only a mapping names anyone
     assert masked["meta"]["other"] == f"S{B * 3}"
+
+
+def test_the_names_of_a_record_come_from_its_columns_and_its_variables():
+    from types import SimpleNamespace
+
+    from privacy.masking import customer_names, record_customer_names
+
+    record = SimpleNamespace(callee_name="Budi Jo", variables={"name": "Ani", "nama": "Sri"})
+    assert record_customer_names(record, ["callee_name", "variables__name"]) == (
+        "Budi",
+        "Jo",  # two letters are a name too
+        "Ani",
+    )
+    assert record_customer_names(None, ["callee_name"]) == ()
+    assert customer_names({"name": "Siti", "nama": "Rahma", "city": "Bogor"}) == ("Siti", "Rahma")
+    assert customer_names("A 7 Ani") == ("Ani",)  # one letter and digits are not
+
+
+def test_shared_contacts_are_masked_in_a_copy_and_nothing_else_is():
+    from privacy.masking import mask_chat_content, mask_free_text
+
+    content = {
+        "type": "contacts",
+        "contacts": [
+            {
+                "name": {"formatted_name": "Ani Lestari", "first": 7},
+                "phones": [{"phone": "+6281234567890", "type": "CELL"}],
+                "org": {"company": "Acme"},
+                "urls": ["https://acme.example"],
+            }
+        ],
+    }
+    masked = mask_chat_content(content)
+    (contact,) = masked["contacts"]
+    assert contact["name"] == {"formatted_name": f"A{B * 2} L{B * 6}", "first": 7}
+    assert contact["phones"] == [{"phone": f"+62{B * 7}7890", "type": "CELL"}]
+    assert contact["org"] == {"company": "Acme"} and contact["urls"] == ["https://acme.example"]
+    assert content["contacts"][0]["name"]["formatted_name"] == "Ani Lestari"  # not changed
+    assert mask_free_text({"callee_number": True, "callee": False}) == {
+        "callee_number": True,
+        "callee": False,
+    }
