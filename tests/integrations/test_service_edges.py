@@ -85,3 +85,72 @@ def test_an_unusable_value_under_a_long_key_is_named_by_a_short_path(key, shown)
 
     _, error = webhook_body_parse(('{"call": {"' + key + '": NaN}}').encode())
     assert error == f"call[{shown}]: NaN is not a JSON number"
+
+
+def _stored(endpoint, payload, kind="chatbot_session_end"):
+    import json
+
+    from integrations.services import webhook_event_receive
+
+    body = json.dumps(payload).encode()
+    return webhook_event_receive(
+        endpoint=endpoint, kind=kind, body=body, headers={}, remote_addr=None
+    ).event
+
+
+def test_a_failure_is_logged_with_its_event_id(endpoint, chat_payload, replace_processor, caplog):
+    from integrations.services import webhook_event_process
+
+    def broken(inbound):
+        raise RuntimeError("disk on fire")
+
+    replace_processor("chatbot_session_end", broken)
+    event = _stored(endpoint, chat_payload)
+    with caplog.at_level("ERROR", logger="integrations.services"):
+        webhook_event_process(event_id=event.pk)
+    (record,) = [r for r in caplog.records if r.name == "integrations.services"]
+    assert record.getMessage() == f"Webhook event {event.pk} failed" and record.exc_info
+
+
+def test_the_processed_signal_names_the_event_and_its_sender(endpoint, chat_payload):
+    from integrations.services import webhook_event_process
+    from integrations.signals import event_processed
+
+    heard = []
+
+    def listener(sender, **kwargs):
+        heard.append((sender, kwargs["event_id"], kwargs["kind"]))
+
+    event_processed.connect(listener, sender=WebhookEvent, weak=False)
+    try:
+        event = _stored(endpoint, chat_payload)
+        webhook_event_process(event_id=event.pk)
+    finally:
+        event_processed.disconnect(listener, sender=WebhookEvent)
+    assert heard == [(WebhookEvent, event.pk, "chatbot_session_end")]
+
+
+def test_an_unreadable_dedup_key_is_logged_by_kind_and_falls_back_to_the_body(monkeypatch, caplog):
+    from integrations import kinds
+    from integrations.services import webhook_dedup_key
+
+    def broken(payload):
+        raise KeyError("call_id")
+
+    import dataclasses
+
+    replaced = dataclasses.replace(kinds.get("call_result"), dedup_key=broken)
+    monkeypatch.setattr(kinds, "get", lambda slug: replaced)
+    with caplog.at_level("ERROR", logger="integrations.services"):
+        key = webhook_dedup_key(kind="call_result", payload={"a": 1}, body=b'{"a": 1}')
+    assert key and key != webhook_dedup_key(kind="call_result", payload={"a": 2}, body=b'{"a": 2}')
+    logged = {r.getMessage() for r in caplog.records if r.name == "integrations.services"}
+    assert logged == {"The dedup key of a call_result delivery could not be read"}
+
+
+@pytest.mark.parametrize(("setting", "region"), [("ph", "PH"), ("", "ID"), (None, "ID")])
+def test_numbers_in_text_are_read_in_the_default_region(settings, setting, region):
+    from privacy.masking import _phone_region
+
+    settings.AIRUDDER_DEFAULT_PHONE_REGION = setting
+    assert _phone_region() == region
