@@ -154,3 +154,29 @@ def test_numbers_in_text_are_read_in_the_default_region(settings, setting, regio
 
     settings.AIRUDDER_DEFAULT_PHONE_REGION = setting
     assert _phone_region() == region
+
+
+@pytest.mark.parametrize(
+    ("literal", "shown"),
+    [("1" * 26 + "e999", "1" * 26 + "e999"), ("1" * 27 + "e999", "1" * 25 + "…")],
+)
+def test_a_number_too_large_is_quoted_whole_up_to_thirty_characters(literal, shown):
+    from integrations.services import webhook_body_parse
+
+    _, error = webhook_body_parse(('{"a": ' + literal + "}").encode())
+    assert error == f"a: {shown} is too large for a float"
+
+
+@pytest.mark.parametrize(
+    ("given", "kept"), [("k", True), ("k" * 200, True), ("k" * 201, False), ("", False)]
+)
+def test_a_dedup_key_is_kept_as_sent_from_one_to_two_hundred_characters(monkeypatch, given, kept):
+    import dataclasses
+
+    from integrations import kinds
+    from integrations.services import webhook_dedup_key
+
+    replaced = dataclasses.replace(kinds.get("call_result"), dedup_key=lambda payload: given)
+    monkeypatch.setattr(kinds, "get", lambda slug: replaced)
+    key = webhook_dedup_key(kind="call_result", payload={}, body=b"{}")
+    assert (key == given) is kept and key
