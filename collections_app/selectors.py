@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from records.scope import visible
@@ -63,3 +63,17 @@ def promises_now(user, workflow_ids=(), now: dt.datetime | None = None) -> Promi
         ).count(),
         lapsed=promises.filter(status_q(Promise.Status.LAPSED, now)).count(),
     )
+
+
+def customer_promises(user, *, number_key: str = "", case_id: str = "", limit: int = 20) -> list:
+    """A customer's promises (by number or case id) ``user`` may see, newest first, each with
+    its ``status`` now; superseded ones left out (a later promise replaced them)."""
+    if not (number_key or case_id):
+        return []
+    match = Q(pk__in=[])
+    if number_key:
+        match |= Q(customer_key=number_key)
+    if case_id:
+        match |= Q(case_id=case_id)
+    promises = promises_visible(user).filter(match).exclude(status=Promise.Status.SUPERSEDED)
+    return list(promises.order_by("-made_at", "-pk")[:limit])

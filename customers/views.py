@@ -9,8 +9,13 @@ from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 
 from calls_app.models import CallResult
+from collections_app.models import Promise
+from collections_app.selectors import customer_promises
 from privacy.audit import ERASE_PERMISSION, Action, audit_record
 from privacy.masking import can_view_contact_details, mask_name, mask_phone
+from privacy.permissions import VIEW_PROMISES
+from records.money import money_text
+from records.phones import phone_key
 from sessions_app.models import ChatSession
 
 from .selectors import (
@@ -85,6 +90,21 @@ def _masked(value: str, reveal: bool, mask=mask_phone) -> str:
     return value if reveal or not value else mask(value)
 
 
+def _promises(user, subject: Subject) -> list[dict]:
+    """The customer's standing promises, for those who may see promises."""
+    if not user.has_perm(VIEW_PROMISES):
+        return []
+    found = customer_promises(user, number_key=phone_key(subject.phone), case_id=subject.case_id)
+    return [
+        {
+            "promise": promise,
+            "amount": money_text(promise.amount, promise.currency),
+            "status": Promise.Status(promise.status).label,
+        }
+        for promise in found
+    ]
+
+
 def customer_history_view(request):
     """A customer's page: who (masked by permission), what they owe, and every call and chat
     session they may see, newest first, each opening its record."""
@@ -121,6 +141,7 @@ def customer_history_view(request):
             "case_id": subject.case_id,
         },
         "summary": summary,
+        "promises": _promises(request.user, subject),
         "name": _masked(summary.name, reveal, mask_name) if summary else "",
         "numbers": [_masked(n, reveal) for n in summary.numbers] if summary else [],
         "rows": [
