@@ -59,7 +59,6 @@ fuzz: setup
 # Mutation testing (mutmut, configured in pyproject.toml) of the inbox's receiving and dedup
 # service, the signature check and the masking: the score and each survivor in docs/mutation.md.
 mutation: setup
-	$(BIN)/python -m pip install -q -q --disable-pip-version-check mutmut==3.8.1
 	rm -rf mutants
 	$(BIN)/mutmut run --max-children 2
 	$(BIN)/mutmut results
