@@ -3,7 +3,7 @@ on even when a caller does not check first."""
 
 import pytest
 
-from integrations.models import WebhookEvent, WebhookRejectionTotal
+from integrations.models import WebhookEndpoint, WebhookEvent, WebhookRejectionTotal
 from integrations.services import (
     _count_rejection,
     webhook_endpoint_create,
@@ -180,3 +180,182 @@ def test_a_dedup_key_is_kept_as_sent_from_one_to_two_hundred_characters(monkeypa
     monkeypatch.setattr(kinds, "get", lambda slug: replaced)
     key = webhook_dedup_key(kind="call_result", payload={}, body=b"{}")
     assert (key == given) is kept and key
+
+
+# --- The PostgreSQL statements of the fail-fast path, checked without PostgreSQL -----------------
+# tests/integrations/test_fail_fast.py shows on PostgreSQL (CI) that a blocked table fails a
+# delivery within 5 s; these check, on any database, which statements the services send for it.
+
+
+class _Cursor:
+    """A DB-API cursor that records what it is sent; after an ``execute`` its result sets are
+    ``sets`` (``None`` for a statement that returns no rows, as a ``SET`` does)."""
+
+    def __init__(self, sets=(None, None, ("id",))):
+        self.sent, self._sets, self._at, self.advanced = [], list(sets), 0, 0
+
+    def execute(self, sql, params=None):
+        self.sent.append((sql, params) if params is not None else (sql,))
+        self._at = 0
+
+    @property
+    def description(self):
+        return self._sets[self._at]
+
+    def nextset(self):
+        self.advanced += 1
+        if self._at + 1 >= len(self._sets):
+            return None
+        self._at += 1
+        return True
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def _postgresql(monkeypatch, cursor=None, **options):
+    from types import SimpleNamespace
+
+    from integrations import services
+
+    fake = SimpleNamespace(
+        vendor="postgresql", settings_dict={"OPTIONS": options}, cursor=lambda: cursor
+    )
+    monkeypatch.setattr(services, "connection", fake)
+    return fake
+
+
+TIMEOUTS = "SET LOCAL lock_timeout = 1500; SET LOCAL statement_timeout = 3500; "
+
+
+@pytest.fixture
+def timeouts(settings):
+    settings.AIRUDDER_WEBHOOK_LOCK_TIMEOUT_MS = "1500"  # as read from the environment
+    settings.AIRUDDER_WEBHOOK_STATEMENT_TIMEOUT_MS = 3500
+
+
+def test_the_webhook_timeouts_are_set_for_the_transaction_only(timeouts):
+    from integrations.services import _postgresql_timeouts
+
+    assert _postgresql_timeouts() == TIMEOUTS
+
+
+def test_on_postgresql_the_timeouts_go_in_the_same_round_trip_as_the_insert(monkeypatch, timeouts):
+    from integrations.services import _execute_with_timeouts
+
+    _postgresql(monkeypatch)
+    cursor = _Cursor()
+    _execute_with_timeouts(cursor, "INSERT … RETURNING id", [1, "a"])
+    assert cursor.sent == [(TIMEOUTS + "INSERT … RETURNING id", [1, "a"])]
+    # Past the two SETs' empty results, on the RETURNING row, and no further.
+    assert cursor.description == ("id",) and cursor.advanced == 2
+
+
+def test_with_server_side_binding_the_timeouts_are_a_statement_of_their_own(monkeypatch, timeouts):
+    from integrations.services import _execute_with_timeouts
+
+    _postgresql(monkeypatch, server_side_binding=True)
+    cursor = _Cursor()
+    _execute_with_timeouts(cursor, "INSERT … RETURNING id", [1, "a"])
+    assert cursor.sent == [(TIMEOUTS,), ("INSERT … RETURNING id", [1, "a"])]
+    assert cursor.advanced == 0
+
+
+def test_on_sqlite_the_insert_is_sent_alone():
+    from integrations.services import _execute_with_timeouts
+
+    cursor = _Cursor(sets=(("id",),))
+    _execute_with_timeouts(cursor, "INSERT … RETURNING id", [1])
+    assert cursor.sent == [("INSERT … RETURNING id", [1])] and cursor.advanced == 0
+
+
+def test_a_refusal_is_recorded_under_the_webhook_timeouts_on_postgresql(monkeypatch, timeouts):
+    from integrations.models import WebhookRejection
+    from integrations.services import webhook_rejection_record
+
+    cursor = _Cursor()
+    _postgresql(monkeypatch, cursor)
+    rejection = webhook_rejection_record(
+        reason="unknown_token", kind="call_result", remote_addr=None
+    )
+    assert cursor.sent == [(TIMEOUTS,)]
+    assert WebhookRejection.objects.get().pk == rejection.pk
+
+
+@pytest.mark.parametrize("server_side", [True, False])
+def test_with_server_side_binding_a_delivery_is_stored_in_one_transaction(
+    monkeypatch, endpoint, chat_payload, server_side
+):
+    from unittest import mock
+
+    from django.db import connection, transaction
+
+    from integrations import services
+
+    monkeypatch.setitem(connection.settings_dict["OPTIONS"], "server_side_binding", server_side)
+    with mock.patch.object(services.transaction, "atomic", wraps=transaction.atomic) as atomic:
+        services._upsert_event(
+            {"endpoint_id": endpoint.pk, "kind": "call_result", "dedup_key": "k", "body": b"{}"}
+        )
+    assert atomic.call_count == (1 if server_side else 0)
+
+
+def test_a_refusal_of_a_known_reason_is_counted_in_one_statement(django_assert_num_queries):
+    _count_rejection("unknown_token")
+    with django_assert_num_queries(1):
+        _count_rejection("unknown_token")
+    assert WebhookRejectionTotal.objects.get(reason="unknown_token").count == 2
+
+
+def test_a_first_refusal_counted_by_two_deliveries_at_once_counts_both(monkeypatch):
+    from types import SimpleNamespace
+
+    from django.db import transaction
+
+    from integrations import services
+
+    def atomic_after_another():
+        # Another delivery creates the row between this one's UPDATE and its INSERT.
+        WebhookRejectionTotal.objects.create(reason="unknown_token", count=1)
+        return transaction.atomic()
+
+    monkeypatch.setattr(services, "transaction", SimpleNamespace(atomic=atomic_after_another))
+    _count_rejection("unknown_token")
+    assert WebhookRejectionTotal.objects.get(reason="unknown_token").count == 2
+
+
+def test_a_sweep_processes_events_in_the_order_they_were_received(endpoint, replace_processor):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from integrations.services import webhook_events_process
+
+    now = timezone.now() - timedelta(hours=1)
+    later = _event(endpoint, WebhookEvent.Status.FAILED, "later")
+    earlier = _event(endpoint, WebhookEvent.Status.FAILED, "earlier")
+    WebhookEvent.objects.filter(pk=later.pk).update(received_at=now + timedelta(seconds=1))
+    WebhookEvent.objects.filter(pk=earlier.pk).update(received_at=now)
+    seen = []
+    replace_processor("call_result", lambda inbound: seen.append(inbound.event_id))
+    webhook_events_process(statuses=[WebhookEvent.Status.FAILED])
+    assert seen == [earlier.pk, later.pk]
+
+
+def test_an_unusable_body_is_a_payload_error_on_the_field_body():
+    from integrations.services import BodyError
+
+    error = BodyError("body is not valid JSON: Expecting value at line 1 column 1")
+    assert (error.field, error.problem) == ("body", error.args[0])
+    assert str(error) == "body is not valid JSON: Expecting value at line 1 column 1"
+
+
+def test_a_rotation_keeps_what_the_admin_changed_meanwhile(endpoint):
+    stale = WebhookEndpoint.objects.get(pk=endpoint.pk)
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(name="Renamed meanwhile")
+    webhook_endpoint_rotate_secret(endpoint=stale, new_secret="new")
+    endpoint.refresh_from_db()
+    assert (endpoint.name, endpoint.signing_secret) == ("Renamed meanwhile", "new")

@@ -123,3 +123,81 @@ def test_shared_contacts_are_masked_in_a_copy_and_nothing_else_is():
         "callee_number": True,
         "callee": False,
     }
+
+
+def test_a_name_given_deep_in_a_raw_body_is_masked_in_its_text():
+    from privacy.masking import mask_payload
+
+    body = {"call": {"contact": {"callee_name": "Sari Dewi"}, "transcript": "Sari Dewi agreed"}}
+    masked = mask_payload(body)
+    assert masked["call"]["transcript"] == f"S{B * 3} D{B * 3} agreed"
+
+
+def test_a_lookup_a_record_lacks_names_nobody():
+    from types import SimpleNamespace
+
+    from privacy.masking import record_customer_names
+
+    record = SimpleNamespace(callee_name="Budi")  # no ``variables`` (another kind of record)
+    assert record_customer_names(record, ["callee_name", "variables__name"]) == ("Budi",)
+
+
+def _row_serializer():
+    from rest_framework import serializers
+
+    from privacy.masking import ContactDetailsMaskingMixin
+
+    class Row(ContactDetailsMaskingMixin, serializers.Serializer):
+        callee_number = serializers.CharField()
+        callee_name = serializers.CharField()
+        note = serializers.CharField()
+        phone_fields = ("callee_number",)
+        name_fields = ("callee_name",)
+        text_fields = ("note",)
+
+    return Row
+
+
+ROW = {"callee_number": "+6281234567890", "callee_name": "Will Smith", "note": "ring 081234567890"}
+
+
+def test_without_a_request_a_serializer_masks_numbers_names_and_text():
+    data = _row_serializer()(ROW).data
+    assert dict(data) == {
+        "callee_number": f"+62{B * 7}7890",
+        "callee_name": f"W{B * 3} S{B * 4}",
+        "note": f"ring 08{B * 6}7890",
+    }
+
+
+class _User:
+    """A user who may see customer details, counting how often that is asked."""
+
+    is_active = True
+
+    def __init__(self):
+        self.asked = 0
+
+    def has_perm(self, permission):
+        self.asked += 1
+        return permission == "integrations.view_contact_details"
+
+
+def test_whether_to_reveal_is_decided_once_per_response_for_every_row():
+    from types import SimpleNamespace
+
+    user = _User()
+    rows = _row_serializer()(
+        [ROW, ROW, ROW], many=True, context={"request": SimpleNamespace(user=user)}
+    )
+    assert [dict(row) for row in rows.data] == [ROW, ROW, ROW]
+    assert user.asked == 1
+
+
+def test_a_decision_already_in_the_context_is_kept():
+    from types import SimpleNamespace
+
+    user = _User()
+    context = {"request": SimpleNamespace(user=user), "reveal_contact_details": False}
+    data = _row_serializer()(ROW, context=context).data
+    assert data["callee_name"] == f"W{B * 3} S{B * 4}" and user.asked == 0
