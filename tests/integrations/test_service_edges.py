@@ -264,9 +264,13 @@ def test_with_server_side_binding_the_timeouts_are_a_statement_of_their_own(monk
     assert cursor.advanced == 0
 
 
-def test_on_sqlite_the_insert_is_sent_alone():
+def test_on_sqlite_the_insert_is_sent_alone(monkeypatch):
+    from types import SimpleNamespace
+
+    from integrations import services
     from integrations.services import _execute_with_timeouts
 
+    monkeypatch.setattr(services, "connection", SimpleNamespace(vendor="sqlite"))
     cursor = _Cursor(sets=(("id",),))
     _execute_with_timeouts(cursor, "INSERT … RETURNING id", [1])
     assert cursor.sent == [("INSERT … RETURNING id", [1])] and cursor.advanced == 0
