@@ -363,3 +363,31 @@ def test_a_rotation_keeps_what_the_admin_changed_meanwhile(endpoint):
     webhook_endpoint_rotate_secret(endpoint=stale, new_secret="new")
     endpoint.refresh_from_db()
     assert (endpoint.name, endpoint.signing_secret) == ("Renamed meanwhile", "new")
+
+
+def _receive(endpoint, body, **options):
+    from integrations.services import webhook_event_receive
+
+    return webhook_event_receive(
+        endpoint=endpoint, kind="call_result", body=body, headers={}, remote_addr=None, **options
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "enqueue"), [(b'{"call": {"call_id": "c-1"}}', False), (b"not json", True)]
+)
+def test_no_task_is_queued_when_the_caller_processes_it_or_the_body_is_unusable(
+    endpoint, django_capture_on_commit_callbacks, body, enqueue
+):
+    with django_capture_on_commit_callbacks() as queued:
+        delivery = _receive(endpoint, body, enqueue=enqueue)
+    assert delivery.created and queued == []
+
+
+def test_a_new_delivery_returns_its_stored_row_and_a_retry_leaves_the_body_unread(endpoint):
+    body = b'{"call": {"call_id": "c-1"}}'
+    new = _receive(endpoint, body).event
+    new.validate_unique()  # the row itself, not a copy that would clash with it
+    retry = _receive(endpoint, body)
+    assert not retry.created and retry.event.pk == new.pk
+    assert retry.event.get_deferred_fields() == {"body"}

@@ -12,6 +12,8 @@ B = BULLET
     [
         ("+6281234567890", f"+62{B * 7}7890"),  # country code and last four kept
         ("081234567890", f"08{B * 6}7890"),
+        ("0812345678", f"08{B * 4}5678"),  # ten digits: the country code too
+        ("081234567", f"{B * 5}4567"),  # nine: the last four only
         ("12345678", f"{B * 4}5678"),  # eight digits: the last four only
         ("1234567", f"{B * 5}67"),  # five to seven: the last two
         ("1234", B * 4),  # short: nothing kept
