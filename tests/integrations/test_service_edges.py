@@ -391,3 +391,61 @@ def test_a_new_delivery_returns_its_stored_row_and_a_retry_leaves_the_body_unrea
     retry = _receive(endpoint, body)
     assert not retry.created and retry.event.pk == new.pk
     assert retry.event.get_deferred_fields() == {"body"}
+
+
+@pytest.mark.parametrize(("digits", "error"), [(100, ""), (101, "too large (at most 100)")])
+def test_an_integer_of_up_to_a_hundred_digits_is_kept(digits, error):
+    from integrations.services import webhook_body_parse
+
+    payload, found = webhook_body_parse(b'{"a": -' + b"9" * digits + b"}")
+    assert found.endswith(error) and (payload is None) == bool(error)
+
+
+def test_a_body_nested_too_deeply_says_so_exactly():
+    from integrations.services import webhook_body_parse
+
+    assert webhook_body_parse(b"[" * 100_000 + b"]" * 100_000) == (
+        None,
+        "body is not usable JSON: nested too deeply",
+    )
+
+
+def test_an_unusable_body_is_not_logged_as_an_unreadable_dedup_key(endpoint, caplog):
+    with caplog.at_level("ERROR", logger="integrations.services"):
+        delivery = _receive(endpoint, b"{not json")
+    assert delivery.event.dedup_key.startswith("sha256:") and caplog.records == []
+
+
+def test_processing_keeps_the_retries_counted_meanwhile(endpoint, replace_processor):
+    from django.db.models import F
+
+    from integrations.services import webhook_event_process
+
+    event = _receive(endpoint, b'{"call": {"call_id": "c-1"}}', enqueue=False).event
+
+    def retried_meanwhile(inbound):
+        WebhookEvent.objects.filter(pk=inbound.event_id).update(
+            delivery_count=F("delivery_count") + 1
+        )
+
+    replace_processor("call_result", retried_meanwhile)
+    webhook_event_process(event_id=event.pk)
+    event.refresh_from_db()
+    assert (event.status, event.delivery_count) == (WebhookEvent.Status.PROCESSED, 2)
+
+
+def test_an_endpoint_is_in_utc_unless_told_otherwise():
+    assert webhook_endpoint_create(name="Plain").timezone == "UTC"
+
+
+def test_local_numbers_are_read_in_the_endpoints_country(endpoint, call_payload):
+    import json
+
+    from calls_app.models import CallResult
+    from integrations.services import webhook_event_process
+
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(default_country="PH")
+    call_payload["call"]["callee_number"] = "0917 123 4567"
+    event = _receive(endpoint, json.dumps(call_payload).encode(), enqueue=False).event
+    webhook_event_process(event_id=event.pk)
+    assert CallResult.objects.get().callee_number_key == "639171234567"

@@ -203,3 +203,19 @@ def test_a_decision_already_in_the_context_is_kept():
     context = {"request": SimpleNamespace(user=user), "reveal_contact_details": False}
     data = _row_serializer()(ROW, context=context).data
     assert data["callee_name"] == f"W{B * 3} S{B * 4}" and user.asked == 0
+
+
+def test_without_the_setting_numbers_in_text_are_read_as_indonesian(settings):
+    from privacy.masking import _phone_region
+
+    del settings.AIRUDDER_DEFAULT_PHONE_REGION
+    assert _phone_region() == "ID"
+
+
+def test_an_eight_digit_number_is_masked_in_text(settings):
+    settings.AIRUDDER_DEFAULT_PHONE_REGION = "SG"  # Singapore's numbers have eight digits
+    assert mask_text("call 9123 4567 today") == f"call {mask_phone('9123 4567')} today"
+
+
+def test_a_whole_name_is_masked_before_a_word_of_it_whatever_their_case():
+    assert mask_text("Budi Santoso paid", ["budi", "BUDI SANTOSO"]) == f"B{B * 3} S{B * 6} paid"
