@@ -5,6 +5,7 @@ when it is missing); without it they are skipped, except in CI, where they fail.
 to ``test-artifacts/screens/`` (git-ignored); a few are kept in ``docs/screens/`` for the README.
 """
 
+import fcntl
 import os
 import shutil
 from pathlib import Path
@@ -50,41 +51,76 @@ def browser():
 
 
 @pytest.fixture(scope="session")
-def demo_dump(tmp_path_factory):
-    """Where the first browser test's demo data is dumped, so that every other browser test of
-    the session loads it instead of delivering the demo again."""
-    return tmp_path_factory.mktemp("demo") / "demo.json"
+def demo_dump(tmp_path_factory, worker_id):
+    """Where the first browser module's demo data is dumped, so that every other browser module
+    of the run loads it instead of delivering the demo again: in the run's directory, which the
+    test processes share under xdist."""
+    run = tmp_path_factory.getbasetemp()
+    return (run if worker_id == "master" else run.parent) / "browser-demo.json"
 
 
-@pytest.fixture
-def demo(transactional_db, demo_dump):
-    """The demo account, its roles and its data, as ``make run`` sets them up, and one user per
-    role (staff, in that role's group from ``setup_roles``)."""
+def _demo_record(dump: Path) -> None:
+    """Set the demo up as ``make run`` does, with one user per role, and dump it to ``dump``."""
     from django.contrib.auth.models import Group, User
     from django.core.management import call_command
 
-    if demo_dump.exists():
-        call_command("loaddata", str(demo_dump), verbosity=0)
-    else:
-        call_command("setup_roles", verbosity=0)
-        call_command("bootstrap", verbosity=0)
-        call_command("load_demo", verbosity=0)
-        for role in ("Support", "Managers", "Integrators"):
-            user = User.objects.create_user(role.lower(), password=PASSWORD, is_staff=True)
-            user.groups.add(Group.objects.get(name=role))
-        call_command(
-            "dumpdata",
-            "auth.group",
-            "auth.user",
-            "integrations",
-            "sessions_app",
-            "calls_app",
-            natural_foreign=True,
-            natural_primary=True,
-            output=str(demo_dump),
-            verbosity=0,
-        )
-    return {role: User.objects.get(username=role.lower()) for role in ROLES}
+    call_command("setup_roles", verbosity=0)
+    call_command("bootstrap", verbosity=0)
+    call_command("load_demo", verbosity=0)
+    for role in ROLES:
+        user = User.objects.create_user(role.lower(), password=PASSWORD, is_staff=True)
+        user.groups.add(Group.objects.get(name=role))
+    partial = dump.with_suffix(".partial")
+    call_command(
+        "dumpdata",
+        "auth.group",
+        "auth.user",
+        "integrations",
+        "sessions_app",
+        "calls_app",
+        natural_foreign=True,
+        natural_primary=True,
+        output=str(partial),
+        verbosity=0,
+    )
+    partial.rename(dump)
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, demo_dump):
+    """The demo account, its roles and its data, as ``make run`` sets them up, and one user per
+    role (staff, in that role's group from ``setup_roles``).
+
+    Loaded once per module and committed (the live server's own connection sees it on
+    PostgreSQL), then flushed after the module's last test, as ``transactional_db`` does after
+    each test: the module's tests read the demo and add only sessions and login records to it.
+    The first module of the run records it; the others, in either test process, load its dump.
+    """
+    from django.contrib.auth.models import User
+    from django.core.management import call_command
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        try:
+            with open(demo_dump.with_suffix(".lock"), "w") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)  # the other process may be recording it
+                if demo_dump.exists():
+                    call_command("loaddata", str(demo_dump), verbosity=0)
+                else:
+                    _demo_record(demo_dump)
+            yield {role: User.objects.get(username=role.lower()) for role in ROLES}
+        finally:
+            for alias in connections:
+                call_command("flush", verbosity=0, interactive=False, database=alias)
+
+
+@pytest.fixture
+def transactional_db(demo, django_db_blocker):
+    """Here, what ``live_server`` asks for (pytest-django's ``_live_server_helper``): the
+    module's demo, committed, and the database open to the test, without pytest-django's flush
+    after each test (the demo would have to be loaded again for the next)."""
+    with django_db_blocker.unblock():
+        yield
 
 
 @pytest.fixture

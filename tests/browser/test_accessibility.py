@@ -7,8 +7,6 @@ from axe_playwright_python.sync_playwright import Axe
 
 from .conftest import overflow, screenshot
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("browser")]
-
 SERIOUS = {"serious", "critical"}
 
 
@@ -57,19 +55,20 @@ def _key_pages(live_server) -> dict[str, list[str]]:
 PHONE_LAYOUTS = ("/admin/calls_app/callresult/", "/dashboard/")
 
 
-def test_key_pages_have_no_serious_accessibility_violation(demo, login, live_server):
+# One test per width: the two go to both test processes (axe takes seconds a page).
+@pytest.mark.parametrize("width", (1400, 390))
+def test_key_pages_have_no_serious_accessibility_violation(demo, login, live_server, width):
     axe, problems = Axe(), []
-    for width in (1400, 390):
-        for role, paths in _key_pages(live_server).items():
-            page = login(role, width)
-            for path in paths:
-                page.goto(f"{live_server.url}{path}")
-                name = path.strip("/").split("?")[0].replace("/", "-") or "home"
-                screenshot(page, f"key-{name}-{width}")  # test-artifacts/screens/, to look at
-                if width > 768 or path in PHONE_LAYOUTS:
-                    problems += _serious(page, axe)
-                if overflow(page) > 0:
-                    problems.append(f"{path} scrolls sideways by {overflow(page)} px at {width}")
+    for role, paths in _key_pages(live_server).items():
+        page = login(role, width)
+        for path in paths:
+            page.goto(f"{live_server.url}{path}")
+            name = path.strip("/").split("?")[0].replace("/", "-") or "home"
+            screenshot(page, f"key-{name}-{width}")  # test-artifacts/screens/, to look at
+            if width > 768 or path in PHONE_LAYOUTS:
+                problems += _serious(page, axe)
+            if overflow(page) > 0:
+                problems.append(f"{path} scrolls sideways by {overflow(page)} px at {width}")
     assert problems == []
 
 

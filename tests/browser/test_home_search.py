@@ -1,13 +1,9 @@
 """The home page in Chromium: a support agent searches a number as they got it, at 1400 px and
 on a 390 px phone; a manager's home shows today's numbers."""
 
-import pytest
-
 from demo.account import demo_customers
 
 from .conftest import overflow, screenshot, tiny_text
-
-pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _spaced(number: str) -> str:

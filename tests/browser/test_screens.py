@@ -5,11 +5,7 @@ Few and quick: every scenario shares one browser; the data is the demo's (``make
 
 import re
 
-import pytest
-
 from .conftest import list_table_overflow, overflow, screenshot, tiny_text
-
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("browser")]
 
 
 def _count(page) -> int:

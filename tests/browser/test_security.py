@@ -1,10 +1,6 @@
 """In a real browser (Chromium), the key pages load under the Content Security Policy: nothing
 they show or run is refused (docs/operations.md)."""
 
-import pytest
-
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("browser")]
-
 
 def _watch(page, violations: list[str]):
     """Collect the console's CSP reports and the page's ``securitypolicyviolation`` events."""
