@@ -322,17 +322,14 @@ def _rows_by_model() -> dict:
     }
 
 
-@pytest.fixture(scope="session")
-def dataset_rows(django_db_setup, django_db_blocker) -> list[tuple[type, list[dict]]]:
-    """The rows the real services write for the dataset, recorded once per test process.
+Rows = list[tuple[type, list[dict]]]
 
-    They are recorded in a transaction that is rolled back, and each test that asks for the
-    dataset inserts these same rows again (in its own transaction): recording it through the
-    services took a third of a second per test, inserting the rows takes a few milliseconds.
-    """
-    with django_db_blocker.unblock(), transaction.atomic():
+
+def rows_recorded(record) -> Rows:
+    """The rows ``record()`` writes, recorded in a transaction that is rolled back."""
+    with transaction.atomic():
         before = _rows_by_model()
-        dataset_record()
+        record()
         recorded = []
         for model, rows in _rows_by_model().items():
             new = [obj for pk, obj in rows.items() if pk not in before[model]]
@@ -345,11 +342,27 @@ def dataset_rows(django_db_setup, django_db_blocker) -> list[tuple[type, list[di
     return recorded
 
 
+def rows_insert(rows: Rows) -> None:
+    # Foreign keys are checked when the test's transaction ends, so the order does not matter.
+    for model, values in rows:
+        model._base_manager.bulk_create([model(**copy.deepcopy(row)) for row in values])
+
+
+@pytest.fixture(scope="session")
+def dataset_rows(django_db_setup, django_db_blocker) -> Rows:
+    """The rows the real services write for the dataset, recorded once per test process.
+
+    They are recorded in a transaction that is rolled back, and each test that asks for the
+    dataset inserts these same rows again (in its own transaction): recording it through the
+    services took a third of a second per test, inserting the rows takes a few milliseconds.
+    """
+    with django_db_blocker.unblock():
+        return rows_recorded(dataset_record)
+
+
 @pytest.fixture
 def dataset(db, dataset_rows) -> Dataset:
-    # Foreign keys are checked when the test's transaction ends, so the order does not matter.
-    for model, rows in dataset_rows:
-        model._base_manager.bulk_create([model(**copy.deepcopy(values)) for values in rows])
+    rows_insert(dataset_rows)
     return Dataset(calls=CALLS, sessions=SESSIONS)
 
 

@@ -25,6 +25,27 @@ CALLS_KIND, SESSIONS_KIND = reading.get("calls"), reading.get("sessions")
 
 dataset = outcomes_dataset.dataset
 
+
+@pytest.fixture(scope="session")
+def rolled_rows(dataset_rows, django_db_blocker) -> outcomes_dataset.Rows:
+    """The dataset's rows and the rollups ``roll_pending`` writes for it, recorded once per test
+    process (rolling them took a second per test)."""
+
+    def record():
+        outcomes_dataset.rows_insert(dataset_rows)
+        rollups.roll_pending()
+
+    with django_db_blocker.unblock():
+        return outcomes_dataset.rows_recorded(record)
+
+
+@pytest.fixture
+def rolled(db, rolled_rows) -> outcomes_dataset.Dataset:
+    """The dataset with its past days rolled, as ``rollups.roll_pending()`` leaves them."""
+    outcomes_dataset.rows_insert(rolled_rows)
+    return outcomes_dataset.Dataset(calls=CALLS, sessions=outcomes_dataset.SESSIONS)
+
+
 PERIOD = {"date_from": "2025-01-01", "date_to": "2026-06-30"}
 CASES = [
     {},
@@ -82,22 +103,28 @@ def same(left: dict, right: dict) -> bool:
     return norm(left) == norm(right)
 
 
-@pytest.mark.parametrize("params", CASES)
-def test_rolled_numbers_are_those_of_the_records(dataset, params):
+def test_rolled_numbers_are_those_of_the_records(dataset):
     rolled = rollups.roll_pending()
     assert rolled["calls"] > 0 and rolled["sessions"] > 0
-    for kind in reading.all_kinds():
-        filterset = filters(**params)[kind.key]
-        facts = rollups.Facts(kind, filterset)
-        assert facts._rolled_runs(), "the rollups are used"
-        assert not facts.records.exists(), "no record is counted from the table"
-        assert same(counted_by_facts(kind, filterset), counted_from_records(kind, filterset))
+    for params in CASES:  # one roll for every case (a second each)
+        for kind in reading.all_kinds():
+            filterset = filters(**params)[kind.key]
+            facts = rollups.Facts(kind, filterset)
+            assert facts._rolled_runs(), ("the rollups are used", params)
+            assert not facts.records.exists(), ("no record is counted from the table", params)
+            assert same(counted_by_facts(kind, filterset), counted_from_records(kind, filterset)), (
+                params
+            )
+
+
+def test_the_rolled_fixture_is_what_roll_pending_leaves(rolled):
+    """What the other tests start from (``rolled``): nothing is left to roll."""
+    assert not any(rollups.roll_pending().values())
 
 
 def test_a_record_changed_after_its_day_was_rolled_is_counted_as_it_is_now(
-    dataset, django_capture_on_commit_callbacks
+    rolled, django_capture_on_commit_callbacks
 ):
-    rollups.roll_pending()
     spec = next(spec for spec in CALLS if spec["intention"] == "E" and spec["start"])
     payload = copy.deepcopy(call_payload_for(spec))
     payload["call"]["intention"] = "Z"  # AI Rudder pushes the call again, relabelled
@@ -116,8 +143,7 @@ def test_a_record_changed_after_its_day_was_rolled_is_counted_as_it_is_now(
     assert same(counted_by_facts(CALLS_KIND, filterset), counted)
 
 
-def test_a_deleted_record_is_no_longer_counted(dataset, django_capture_on_commit_callbacks):
-    rollups.roll_pending()
+def test_a_deleted_record_is_no_longer_counted(rolled, django_capture_on_commit_callbacks):
     call = CallResult.objects.exclude(started_at=None).first()
     with django_capture_on_commit_callbacks(execute=True):
         call.delete()
@@ -145,8 +171,7 @@ def test_writes_to_today_mark_nothing_and_others_only_after_commit(
     assert RolledDay.objects.get(kind="calls", day=yesterday).dirty
 
 
-def test_other_filters_open_periods_and_other_time_zones_count_the_records(dataset):
-    rollups.roll_pending()
+def test_other_filters_open_periods_and_other_time_zones_count_the_records(rolled):
     by_two_splits = CallResultFilter(
         data={**PERIOD, "intention": "E", "hangup_type": "ByCallee"},
         queryset=CallResult.objects.all(),
@@ -186,19 +211,17 @@ def page(client, query) -> str:
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
 
 
-@pytest.mark.parametrize(
-    "group_by", ["intention", "workflow,intention", "hangup_type", "day", "answered", ""]
-)
-def test_the_outcomes_api_answers_the_same_from_rollups(dataset, admin_client, group_by):
-    query = {"kind": "calls", "group_by": group_by, "date_from": "2025-01-01"}
-    before = admin_client.get("/api/outcomes/", query).json()
-    rollups.roll_pending()
-    after = admin_client.get("/api/outcomes/", query).json()
-    assert after["total"] == before["total"] and same(after, before)
+def test_the_outcomes_api_answers_the_same_from_rollups(dataset, admin_client):
+    groupings = ["intention", "workflow,intention", "hangup_type", "day", "answered", ""]
+    queries = [{"kind": "calls", "group_by": g, "date_from": "2025-01-01"} for g in groupings]
+    before = [admin_client.get("/api/outcomes/", query).json() for query in queries]
+    rollups.roll_pending()  # once for every grouping (a second each)
+    for query, answer in zip(queries, before, strict=True):
+        after = admin_client.get("/api/outcomes/", query).json()
+        assert after["total"] == answer["total"] and same(after, answer), query
 
 
-def test_a_call_moved_to_another_day_marks_both_days(dataset, django_capture_on_commit_callbacks):
-    rollups.roll_pending()
+def test_a_call_moved_to_another_day_marks_both_days(rolled, django_capture_on_commit_callbacks):
     spec = next(spec for spec in CALLS if spec["start"])
     before = rollups._day_of(CallResult.objects.get(call_id=spec["call_id"]).started_at)
     payload = copy.deepcopy(call_payload_for(spec))
@@ -222,11 +245,10 @@ def test_a_call_moved_to_another_day_marks_both_days(dataset, django_capture_on_
     "params",
     [{"intention": "E"}, {"intention": ["E", "__blank__"], "workflow_id": W1}],
 )
-def test_a_filter_on_one_split_is_served_by_that_splits_rollups(dataset, params):
+def test_a_filter_on_one_split_is_served_by_that_splits_rollups(rolled, params):
     """``intention=E`` over a year: the intention rows of value E hold exactly those records,
     so the totals, the days and the workflows come from the rollups; other splits from the
     records (the rollups cannot say which hangup types the E calls had)."""
-    rollups.roll_pending()
     data = QueryDict(mutable=True)
     for name, value in {**PERIOD, **params}.items():
         data.setlist(name, value if isinstance(value, list) else [value])
