@@ -5,11 +5,20 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
-SCRIPT_403 = """
-import django
-django.setup()
+DEBUG_SCRIPT = (
+    "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
+)
+
+# One process with DEBUG on for the tests below (each process takes a second or two to start):
+# it says whether DEBUG is on, logs a line through Django's logger, then a 403 as Django does.
+DEBUG_ON_SCRIPT = f"""
+{DEBUG_SCRIPT}
+import logging
+logging.getLogger("django.request").warning("only-once-marker")
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.utils.log import log_response
@@ -35,22 +44,21 @@ def _run(code: str, **env) -> subprocess.CompletedProcess:
     )
 
 
-def test_debug_is_off_unless_turned_on():
-    code = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
-    assert _run(code, DJANGO_SECRET_KEY="x" * 50).stdout.strip() == "False"
-    assert _run(code, DJANGO_DEBUG="on").stdout.strip() == "True"
+@pytest.fixture(scope="module")
+def debug_on() -> subprocess.CompletedProcess:
+    return _run(DEBUG_ON_SCRIPT, DJANGO_DEBUG="on")
 
 
-def test_a_django_log_line_appears_once():
-    code = (
-        "import django, logging; django.setup(); "
-        "logging.getLogger('django.request').warning('only-once-marker')"
-    )
-    result = _run(code, DJANGO_DEBUG="on")
-    assert result.stderr.count("only-once-marker") == 1, result.stderr
+def test_debug_is_off_unless_turned_on(debug_on):
+    assert _run(DEBUG_SCRIPT, DJANGO_SECRET_KEY="x" * 50).stdout.strip() == "False"
+    assert debug_on.stdout.strip() == "True", debug_on.stderr
 
 
-def test_a_403_is_one_line_without_a_traceback():
-    result = _run(SCRIPT_403, DJANGO_DEBUG="on")
+def test_a_django_log_line_appears_once(debug_on):
+    assert debug_on.stderr.count("only-once-marker") == 1, debug_on.stderr
+
+
+def test_a_403_is_one_line_without_a_traceback(debug_on):
+    result = debug_on
     assert result.stderr.count("Forbidden (Permission denied): /admin/x/") == 1, result.stderr
     assert "Traceback" not in result.stderr
