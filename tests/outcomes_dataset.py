@@ -322,30 +322,47 @@ def _rows_by_model() -> dict:
     }
 
 
-Rows = list[tuple[type, list[dict]]]
+@dataclass(frozen=True)
+class Rows:
+    """Rows of each model, as inserted: one ``INSERT`` per table, its values ready for the
+    database (``get_db_prep_save``, as the ORM's own ``INSERT`` prepares them)."""
+
+    tables: list[tuple[str, list[tuple]]]
 
 
 def rows_recorded(record) -> Rows:
     """The rows ``record()`` writes, recorded in a transaction that is rolled back."""
+    from django.db import connection
+
     with transaction.atomic():
         before = _rows_by_model()
         record()
-        recorded = []
+        tables = []
         for model, rows in _rows_by_model().items():
             new = [obj for pk, obj in rows.items() if pk not in before[model]]
             if new:
-                fields = [f.attname for f in model._meta.concrete_fields]
-                recorded.append(
-                    (model, [{name: getattr(obj, name) for name in fields} for obj in new])
+                fields = model._meta.concrete_fields
+                sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 - the models' own names
+                    connection.ops.quote_name(model._meta.db_table),
+                    ", ".join(connection.ops.quote_name(f.column) for f in fields),
+                    ", ".join(["%s"] * len(fields)),
                 )
+                values = [
+                    tuple(f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields)
+                    for obj in new
+                ]
+                tables.append((sql, values))
         transaction.set_rollback(True)
-    return recorded
+    return Rows(tables)
 
 
 def rows_insert(rows: Rows) -> None:
     # Foreign keys are checked when the test's transaction ends, so the order does not matter.
-    for model, values in rows:
-        model._base_manager.bulk_create([model(**copy.deepcopy(row)) for row in values])
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for sql, values in rows.tables:
+            cursor.executemany(sql, values)
 
 
 @pytest.fixture(scope="session")
