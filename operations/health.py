@@ -38,7 +38,7 @@ def _broker() -> str:
         return "in-process"
     try:
         with current_app.connection_for_write(url=settings.CELERY_BROKER_URL) as conn:
-            conn.ensure_connection(max_retries=1, timeout=1)
+            conn.ensure_connection(max_retries=1, interval_start=0.1, timeout=1)
     except Exception:
         return "down"
     return "up"

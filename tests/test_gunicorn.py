@@ -81,12 +81,23 @@ def _answers(port: int, seconds: float) -> bool:
     return False
 
 
+def _alive_in(group: int) -> list[int]:
+    """The processes of a process group that still run: a zombie (killed, not yet reaped by
+    whichever init adopted it) holds no port."""
+    alive = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            # "pid (comm) state ppid pgrp ...": comm may hold spaces, so split after its ")".
+            state, _ppid, pgrp = stat.read_text().rpartition(")")[2].split()[:3]
+            if int(pgrp) == group and state != "Z":
+                alive.append(int(stat.parent.name))
+    return alive
+
+
 def _gone(group: int, seconds: float) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        try:
-            os.killpg(group, 0)
-        except ProcessLookupError:
+        if not _alive_in(group):
             return True
         time.sleep(0.05)
     return False
