@@ -126,11 +126,38 @@ def _workflows_table(kind: RecordKind, rows: list[dict], links: Links) -> Table:
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
-def _heatmap_table(kind: RecordKind, rows: list[dict], links: Links) -> Table:
-    """Weekday by hour: the flagged share (answered calls) of each cell, shaded, its counts on
-    hover, each cell opening its records."""
+def _counts_right_party(kind: RecordKind) -> bool:
+    return any(measure.name == "right_party_rate" for measure in kind.measures)
+
+
+def _heatmaps(kind: RecordKind, rows: list[dict], links: Links) -> list[Table]:
+    """When customers answer, and, where the kind counts them, when the right party does."""
+    prefix, flag = kind.table_prefix, kind.flag_label.lower()
+    heatmaps = [
+        _heatmap_table(
+            kind, rows, links, f"{kind.flag}_rate", f"{prefix}-hours",
+            f"When customers answer: {flag} share by weekday and hour",
+        )
+    ]  # fmt: skip
+    if _counts_right_party(kind):
+        heatmaps.append(
+            _heatmap_table(
+                kind, rows, links, "right_party_rate", f"{prefix}-right-party-hours",
+                "When the right party answers: right-party share by weekday and hour",
+            )
+        )  # fmt: skip
+    return heatmaps
+
+
+def _heatmap_table(
+    kind: RecordKind, rows: list[dict], links: Links, rate: str, key: str, title: str
+) -> Table:
+    """Weekday by hour: the share ``rate`` names of each cell, shaded, its counts on hover,
+    each cell opening its records."""
     cells = {(row["weekday"], row["hour"]): row for row in rows}
-    rate = f"{kind.flag}_rate"
+    counted = [(f"{kind.flag}_count", kind.flag_label.lower())]
+    if _counts_right_party(kind):
+        counted.append(("right_party_count", "right party"))
     table_rows = []
     for weekday in range(1, 8):
         line = [Cell(WEEKDAYS[weekday - 1], WEEKDAYS[weekday - 1])]
@@ -140,20 +167,23 @@ def _heatmap_table(kind: RecordKind, rows: list[dict], links: Links) -> Table:
                 line.append(Cell(None, "", hint="no records"))
                 continue
             share = row[rate]
+            hint = ", ".join(
+                [f"{row['count']} {kind.label.lower()}"]
+                + [f"{row[name]} {words}" for name, words in counted]
+            )
             line.append(
                 Cell(
                     share,
                     NO_VALUE if share is None else f"{round(share * 100)}%",
                     links(weekday=weekday, hour=hour),
                     shade=share or 0,
-                    hint=f"{row['count']} {kind.label.lower()}, "
-                    f"{row[f'{kind.flag}_count']} {kind.flag_label.lower()}",
+                    hint=hint,
                 )
             )
         table_rows.append(tuple(line))
     return Table(
-        key=f"{kind.table_prefix}-hours",
-        title=f"When customers answer: {kind.flag_label.lower()} share by weekday and hour",
+        key=key,
+        title=title,
         headers=("Weekday", *(str(hour) for hour in range(24))),
         rows=table_rows,
         wide=True,
@@ -218,7 +248,7 @@ def section(
     if kind.by_workflow:
         tables.append(_workflows_table(kind, facts.count([WORKFLOW.key]), links))
     if any(dimension.table == "heatmap" for dimension in kind.dimensions):
-        tables.append(_heatmap_table(kind, facts.count(["weekday", "hour"]), links))
+        tables += _heatmaps(kind, facts.count(["weekday", "hour"]), links)
     daily = trend(
         f"{kind.label} per day", kind.flag_label.lower(), filterset, facts.daily(), kind.flag, links
     )

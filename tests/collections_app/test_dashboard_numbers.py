@@ -122,3 +122,18 @@ def test_the_dashboard_says_what_is_promised_now(client, call):
     assert listed.status_code == 200 and listed.context["cl"].result_count == 1
     client.force_login(user_with("s", *MANAGER))  # may not see promises: no such block
     assert client.get("/dashboard/").context["promises"] is None
+
+
+def test_a_second_heatmap_shows_when_the_right_party_answers(client, calls):
+    client.force_login(user_with("m", *MANAGER))
+    page = client.get("/dashboard/", WEEK)
+    tables = {t.key: t for s in page.context["sections"] for t in s.tables}
+    heatmap = tables["call-right-party-hours"]
+    assert heatmap.title.startswith("When the right party answers")
+    filled = [cell for row in heatmap.rows for cell in row[1:] if cell.url]
+    # Each cell's hover says how many calls, answered calls and right-party contacts it holds.
+    counts = [[int(part.split()[0]) for part in cell.hint.split(", ")] for cell in filled]
+    assert [sum(column) for column in zip(*counts, strict=True)] == [6, 4, 3]
+    for cell, (calls_in_cell, _, right_party) in zip(filled, counts, strict=True):
+        assert cell.value == pytest.approx(right_party / calls_in_cell)
+    assert "right party" in filled[0].hint
