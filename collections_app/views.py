@@ -1,6 +1,7 @@
 """Pages of collections for people: the promises due today (support), the comparison of two
 workflows (managers)."""
 
+from django.contrib import admin
 from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import render
 from django.utils import timezone
@@ -29,6 +30,7 @@ def due_today(request):
         for promise in promises_due_today(request.user)
     ]
     context = {
+        **admin.site.each_context(request),
         "title": "Promises due today",
         "rows": rows,
         "limit": DUE_TODAY_LIMIT,
@@ -44,6 +46,7 @@ def compare(request):
     form = CompareForm(request.GET or None)
     result = workflows_compare(request.user, form.cleaned_data) if form.is_valid() else None
     context = {
+        **admin.site.each_context(request),
         "title": "Which workflow works",
         "form": form,
         "result": result,
