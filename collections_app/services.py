@@ -14,24 +14,31 @@ from .promises import promise_record
 from .vocabulary import intention_seed, labels_seed, vocabulary
 
 
-def _seed(record, endpoint_id: int) -> None:
+def _seed(record, endpoint_id: int, known: dict) -> bool:
+    """Remember the record's intention and labels; whether the vocabulary changed."""
     is_call = hasattr(record, "multi_label")
     kind = Outcome.Kind.CALLS if is_call else Outcome.Kind.SESSIONS
     description = record.intention_description if is_call else ""
-    intention_seed(
-        endpoint_id=endpoint_id, kind=kind, code=record.intention, description=description
+    written = intention_seed(
+        endpoint_id=endpoint_id,
+        kind=kind,
+        code=record.intention,
+        description=description,
+        known=known,
     )
     labels = record.multi_label if is_call else record.event_label
     if isinstance(labels, dict):
-        labels_seed(endpoint_id=endpoint_id, names=labels)
+        written |= labels_seed(endpoint_id=endpoint_id, names=labels, known=known)
+    return written
 
 
 @transaction.atomic
 def collections_record(record, *, endpoint_id: int | None, seed: bool = True) -> Contact:
     """Classify ``record`` (a ``CallResult`` or ``ChatSession``) for collections."""
-    if seed and endpoint_id is not None:
-        _seed(record, endpoint_id)
-    classified = classify(record, vocabulary(endpoint_id))
+    known = vocabulary(endpoint_id)
+    if seed and endpoint_id is not None and _seed(record, endpoint_id, known):
+        known = vocabulary(endpoint_id)
+    classified = classify(record, known)
     contact = contact_record(record, endpoint_id=endpoint_id, classified=classified)
     promise_record(record, endpoint_id=endpoint_id, classified=classified)
     if contact.source == Source.CALL:

@@ -46,7 +46,14 @@ def right_party_label_keys() -> frozenset[str]:
     return frozenset(fold(name) for name in names)
 
 
-def _seed(endpoint_id: int, kind: str, code: str, label: str, defaults: dict) -> None:
+def _seed(
+    endpoint_id: int, kind: str, code: str, label: str, defaults: dict, known: dict | None
+) -> bool:
+    """Remember ``code``, or ``label`` as its variant; ``known`` (the account's vocabulary, read
+    just before) spares the query when both are known already. Returns whether it wrote."""
+    seen = (known or {}).get((kind, code))
+    if seen is not None and label in (seen.label, *seen.variants):
+        return False
     outcome = Outcome.objects.filter(endpoint_id=endpoint_id, kind=kind, code=code).first()
     if outcome is None:
         try:
@@ -54,33 +61,37 @@ def _seed(endpoint_id: int, kind: str, code: str, label: str, defaults: dict) ->
                 Outcome.objects.create(
                     endpoint_id=endpoint_id, kind=kind, code=code, label=label, **defaults
                 )
-            return
+            return True
         except IntegrityError:  # another worker seeded it first: it won
             outcome = Outcome.objects.get(endpoint_id=endpoint_id, kind=kind, code=code)
     if label and label != outcome.label and label not in outcome.variants:
         outcome.variants = [*outcome.variants, label]
         outcome.save(update_fields=["variants"])
+        return True
+    return False
 
 
-def intention_seed(*, endpoint_id: int, kind: str, code: str, description: str = "") -> None:
+def intention_seed(
+    *, endpoint_id: int, kind: str, code: str, description: str = "", known: dict | None = None
+) -> bool:
     """Remember ``code`` for the account: its first description is its label."""
-    if code:
-        label = description.strip() or code
-        _seed(endpoint_id, kind, code, label, {"group": guess_group(label)})
+    if not code:
+        return False
+    label = description.strip() or code
+    return _seed(endpoint_id, kind, code, label, {"group": guess_group(label)}, known)
 
 
-def labels_seed(*, endpoint_id: int, names: Iterable[str]) -> list[str]:
-    """Remember each event label by its folded key; returns the keys."""
-    keys = []
+def labels_seed(*, endpoint_id: int, names: Iterable[str], known: dict | None = None) -> bool:
+    """Remember each event label by its folded key; returns whether it wrote."""
+    written = False
     right_party = right_party_label_keys()
     for name in names:
         key = fold(name)
         if not key:
             continue
-        keys.append(key)
         defaults = {"group": guess_group(name), "right_party": key in right_party}
-        _seed(endpoint_id, Outcome.Kind.LABELS, key, str(name), defaults)
-    return list(dict.fromkeys(keys))
+        written |= _seed(endpoint_id, Outcome.Kind.LABELS, key, str(name), defaults, known)
+    return written
 
 
 def vocabulary(endpoint_id: int | None) -> dict[tuple[str, str], Outcome]:

@@ -67,6 +67,26 @@ def test_spelling_variants_of_a_label_fold_into_one(call, endpoint):
     assert fold("RPC-Already_Paid") == fold("rpc already paid") == "rpcalreadypaid"
 
 
+def test_a_known_vocabulary_is_read_once_per_record_not_once_per_code(call):
+    """A worker reads the account's vocabulary once; an intention and labels known with their
+    wording cost no query each (a call carries several labels: the worker's rate depends on it)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from calls_app.models import CallResult
+    from collections_app.services import collections_record
+
+    labels = {"Correct_Person": "1", "PTP": "1", "Request_Installment": "1"}
+    call("c-1", intention="B", description="Promise to pay", labels=labels)
+    record = CallResult.objects.get(call_id="c-1")
+    with CaptureQueriesContext(connection) as seen:
+        collections_record(record, endpoint_id=record.endpoint_id)
+    outcome_reads = [
+        q["sql"] for q in seen.captured_queries if "collections_app_outcome" in q["sql"]
+    ]
+    assert len(outcome_reads) == 1, outcome_reads
+
+
 def test_each_account_has_its_own_vocabulary(deliver, endpoint):
     from tests.collections_app.conftest import call_body
 
