@@ -204,3 +204,25 @@ def test_with_a_broker_the_delivery_does_not_wait_for_the_publish(
             break
         threading.Event().wait(0.05)
     assert published == [event.pk]
+
+
+def test_a_burst_of_deliveries_shares_few_wake_ups_and_strands_none(monkeypatch):
+    """A worker drains all that waits, so the web process wakes one at most every
+    ``WAKE_INTERVAL``: a broker round trip per delivery cost it a third of its CPU. Whatever
+    arrives during that pause is woken for right after it."""
+    import time
+
+    from integrations import dispatch
+    from tests.conftest import wait_for
+
+    woken: list[float] = []
+    monkeypatch.setattr(dispatch, "WAKE_INTERVAL", 0.05)
+    monkeypatch.setattr(dispatch, "publish", lambda event_id: woken.append(time.monotonic()))
+    publisher = dispatch._Publisher()
+    for event_id in range(1, 201):  # 200 deliveries over about a quarter of a second
+        publisher.submit(event_id)
+        time.sleep(0.001)
+    last = time.monotonic()
+
+    assert wait_for(lambda: woken and woken[-1] >= last), "the last deliveries were never woken for"
+    assert 2 <= len(woken) <= 20
