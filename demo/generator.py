@@ -7,7 +7,9 @@ services would store (phone keys from ``records.phones``, answered = start befor
 talk seconds, handed over, message counts, plain text of messages), and their mix is what a year
 of campaigns looks like: intentions skewed towards a few, end reasons and ring types in realistic
 proportions, customers who recur across calls and chats, several account time zones, transcripts,
-answers, redials and messages of every content type.
+answers, redials and messages of every content type, each customer's loan in rupiah, and what
+collections would have stored for them (``demo.generator_collections``): the account's outcome
+vocabulary, a contact per call and session, the promises to pay and each number's health.
 
 Ids are taken above the tables' current maximum and the sequences reset afterwards: run it when
 nothing else writes these tables.
@@ -19,6 +21,7 @@ import zoneinfo
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
@@ -26,13 +29,21 @@ from django.db.models import Max
 from psycopg.types.json import Jsonb
 
 from calls_app.models import CallAnswer, CallResult, NodePush, Redial, TranscriptTurn
+from collections_app.models import Group, Promise
+from collections_app.vocabulary import guess_group
+from integrations.models import WebhookEndpoint
 from records.models import Workflow
 from records.phones import phone_key
 from sessions_app.models import ChatMessage, ChatSession
 
 from .account import WORKFLOWS, random_id, stable_id
+from .generator_collections import CollectionsRows
 
 BATCH = 5_000
+ACCOUNT = "Generated account"  # the endpoint every generated record was delivered to
+ANSWERED_SHARE = 0.62
+UNREACHABLE_SHARE = 0.04  # customers whose number hardly ever answers
+PROMISE_SHARE = 0.2  # answered calls that promise, where the workflow has such an intention
 ZONES = ["Asia/Jakarta", "Asia/Manila", "Asia/Kuala_Lumpur", "Asia/Bangkok", "America/New_York"]
 END_REASONS = (["robot"] * 55) + (["user"] * 20) + (["expire"] * 15) + (["agent"] * 8) + ["error"]
 RING_TYPES = ["no_answer"] * 6 + ["busy"] * 2 + ["rejected", "power_off", "voicemail"]
@@ -61,19 +72,32 @@ class Customer:
     name: str
     phone: str
     case_id: str
+    answers: float  # how likely a call to this number is answered
+    borrowed: Decimal  # rupiah
+    owing: Decimal
+
+
+def _rupiah(thousands: float) -> Decimal:
+    return Decimal(int(thousands) * 1000)
 
 
 def _customers(rng: random.Random, count: int) -> list[Customer]:
     first = ["Siti", "Budi", "Dewi", "Agus", "Rina", "Maria", "Jose", "Ana", "Nur", "Andi"]
     last = ["Wijaya", "Santoso", "Reyes", "Cruz", "Lubis", "Tan", "Garcia", "Pratama"]
-    return [
-        Customer(
-            name=f"{rng.choice(first)} {rng.choice(last)}",
-            phone=f"+628{rng.randrange(11, 99)}{rng.randrange(10**7, 10**8)}",
-            case_id=f"CASE-{200000 + index}",
+    customers = []
+    for index in range(count):
+        borrowed = rng.randrange(500, 30_000)  # thousands of rupiah
+        customers.append(
+            Customer(
+                name=f"{rng.choice(first)} {rng.choice(last)}",
+                phone=f"+628{rng.randrange(11, 99)}{rng.randrange(10**7, 10**8)}",
+                case_id=f"CASE-{200000 + index}",
+                answers=0.02 if rng.random() < UNREACHABLE_SHARE else ANSWERED_SHARE,
+                borrowed=_rupiah(borrowed),
+                owing=_rupiah(borrowed * rng.uniform(0.05, 1.15)),
+            )
         )
-        for index in range(count)
-    ]
+    return customers
 
 
 def _skewed(rng: random.Random, values: list[str]) -> str:
@@ -148,16 +172,58 @@ def _workflows() -> list[Workflow]:
     return rows
 
 
-def _call_rows(rng, index, call_id, pk, workflow, demo, customer, started, now):
+_GROUPS: dict[str, dict[str, str]] = {}
+
+
+def _groups(demo) -> dict[str, str]:
+    """The group each intention of the workflow will be classified in (its first wording)."""
+    if demo.workflow_id not in _GROUPS:
+        groups = {code: guess_group(text) for code, text in demo.intentions.items()}
+        _GROUPS[demo.workflow_id] = {"": Group.NO_CONTACT, **groups}
+    return _GROUPS[demo.workflow_id]
+
+
+def _intention(rng: random.Random, groups: dict[str, str]) -> str:
+    """A promise to pay in ``PROMISE_SHARE`` of the answers (about a fifth of right-party
+    contacts, as in collections), the others skewed towards the first declared."""
+    promising = [code for code, group in groups.items() if group == Group.PROMISE_TO_PAY]
+    others = [code for code in groups if code and code not in promising]
+    if promising and (not others or rng.random() < PROMISE_SHARE):
+        return rng.choice(promising)
+    return _skewed(rng, others)
+
+
+def _promise_terms(rng, demo, group: str, customer: Customer, started: datetime) -> tuple:
+    """(ner_slots, asr_ptp) of an answered call: a promise to pay names its date (0-14 days
+    after the call, so that promises are open, due and lapsed) and often its amount; a
+    collections call that is neither may still carry a date the robot heard."""
+    promised = (started + timedelta(days=rng.randint(0, 14))).date().isoformat()
+    if group == Group.PROMISE_TO_PAY:
+        draw = rng.random()
+        if draw < 0.65:
+            amount = int(customer.owing * Decimal(rng.choice(["0.25", "0.5", "1"]))) // 1000
+            return {"PTP_Date": promised, "PTP_Amount": f"{amount:,}.000".replace(",", ".")}, ""
+        return {}, promised if draw < 0.9 else ""
+    if getattr(demo, "debt_collection", False) and group == Group.OTHER and rng.random() < 0.15:
+        return {}, promised
+    return {}, ""
+
+
+def _call_rows(rng, index, call_id, pk, workflow, demo, customer, started, now, endpoint_id):
     zone = zoneinfo.ZoneInfo(rng.choice(ZONES))
-    answered = rng.random() < 0.62
+    answered = rng.random() < customer.answers
     talk = rng.randint(8, 240) if answered else 0
-    intention = _skewed(rng, list(demo.intentions)) if answered else ""
+    groups = _groups(demo)
+    intention = _intention(rng, groups) if answered else ""
+    slots, asr_ptp = {}, ""
+    if answered:
+        slots, asr_ptp = _promise_terms(rng, demo, groups[intention], customer, started)
     number = customer.phone
     call = {
         "id": pk,
         "call_id": call_id,
         "workflow_id": workflow.pk,
+        "endpoint_id": endpoint_id,
         "task_id": stable_id(demo.workflow_id, "task", str(index // 5000)),
         "robot_id": demo.robot_id,
         "callee_number": number,
@@ -177,8 +243,8 @@ def _call_rows(rng, index, call_id, pk, workflow, demo, customer, started, now):
         "comments": "",
         "borrowed_date": None,
         "due_date": (started + timedelta(days=rng.randint(-7, 7))).date(),
-        "borrowed_amount": None,
-        "total_owing_amount": None,
+        "borrowed_amount": customer.borrowed,
+        "total_owing_amount": customer.owing,
         "currency_unit": "IDR",
         "contact": {"callee_name": customer.name, "callee_number": number},
         "time_zone": str(zone),
@@ -192,10 +258,10 @@ def _call_rows(rng, index, call_id, pk, workflow, demo, customer, started, now):
         "hangup_type": rng.choice(HANGUP_TYPES) if answered else "",
         "intention": intention,
         "intention_description": demo.intentions.get(intention, ""),
-        "multi_label": {"PTP": "1"} if intention == "A" else {},
-        "ner_slots": {},
+        "multi_label": {"PTP": "1"} if groups.get(intention) == Group.PROMISE_TO_PAY else {},
+        "ner_slots": slots,
         "talk_round": rng.randint(1, 8) if answered else 0,
-        "asr_ptp": "",
+        "asr_ptp": asr_ptp,
         "last_pushed_at": started + timedelta(seconds=talk + 5),
         "event_id": None,
         "updated_at": now,
@@ -273,7 +339,7 @@ def _content(rng: random.Random, kind: str, customer: Customer) -> tuple[dict, s
     return {"type": "contacts", "contacts": [contact]}, customer.name
 
 
-def _session_rows(rng, call_id, pk, message_pk, workflow, demo, customer, ended, now):
+def _session_rows(rng, call_id, pk, message_pk, workflow, demo, customer, ended, now, endpoint_id):
     count = rng.randint(6, 19)
     started = ended - timedelta(seconds=rng.randint(30, 1800))
     end_reason = rng.choice(END_REASONS)
@@ -307,6 +373,7 @@ def _session_rows(rng, call_id, pk, message_pk, workflow, demo, customer, ended,
         "id": pk,
         "call_id": call_id,
         "workflow_id": workflow.pk,
+        "endpoint_id": endpoint_id,
         "nodetask_id": stable_id(demo.workflow_id, "node"),
         "nodetask_name": "WABA Template",
         "waba_task_id": stable_id(demo.workflow_id, "waba"),
@@ -343,6 +410,9 @@ class Generated:
     redials: int = 0
     sessions: int = 0
     messages: int = 0
+    contacts: int = 0
+    promises: int = 0
+    numbers: int = 0
 
 
 def generate(
@@ -356,6 +426,10 @@ def generate(
     customers = _customers(rng, max(100, (calls + sessions) // 6))
     writer = _Writer()
     report = Generated()
+    endpoint, _ = WebhookEndpoint.objects.get_or_create(
+        name=ACCOUNT, defaults={"timezone": ZONES[0], "default_country": "ID"}
+    )
+    collections = CollectionsRows(endpoint, writer, _next_id(Promise))
     tag = f"{seed:x}{now:%y%m%d%H%M%S}"
 
     call_pk = _next_id(CallResult)
@@ -367,14 +441,16 @@ def generate(
             Redial: [],
             NodePush: [],
         }
+        contacts = []
         for index in batch:
             workflow, demo = rng.choice(workflows)
             started = now - timedelta(seconds=rng.randrange(60, span))
             call, turns, answers, redials, push = _call_rows(
                 rng, index, f"gen-{tag}-c{index}", call_pk + index, workflow, demo,
-                rng.choice(customers), started, now,
+                rng.choice(customers), started, now, endpoint.pk,
             )  # fmt: skip
             rows[CallResult].append(call)
+            contacts.append(collections.call(call))
             rows[TranscriptTurn] += turns
             rows[CallAnswer] += answers
             rows[Redial] += redials
@@ -382,6 +458,7 @@ def generate(
         with transaction.atomic():
             for model, model_rows in rows.items():
                 writer.write(model, model_rows)
+            collections.write_contacts(contacts)
         report.calls += len(rows[CallResult])
         report.transcript_turns += len(rows[TranscriptTurn])
         report.answers += len(rows[CallAnswer])
@@ -389,26 +466,32 @@ def generate(
 
     session_pk, message_pk = _next_id(ChatSession), _next_id(ChatMessage)
     for batch in _batches(sessions):
-        session_rows, message_rows = [], []
+        session_rows, message_rows, contacts = [], [], []
         for index in batch:
             workflow, demo = rng.choice(workflows)
             ended = now - timedelta(seconds=rng.randrange(60, span))
             session, messages = _session_rows(
                 rng, f"gen-{tag}-s{index}", session_pk + index, message_pk, workflow, demo,
-                rng.choice(customers), ended, now,
+                rng.choice(customers), ended, now, endpoint.pk,
             )  # fmt: skip
+            contacts.append(collections.session(session))
             message_pk += len(messages)
             session_rows.append(session)
             message_rows += messages
         with transaction.atomic():
             writer.write(ChatSession, session_rows)
             writer.write(ChatMessage, message_rows)
+            collections.write_contacts(contacts)
         report.sessions += len(session_rows)
         report.messages += len(message_rows)
 
+    with transaction.atomic():
+        report.promises, report.numbers = collections.finish()
+    report.contacts = collections.contacts
     _reset_sequences(
-        [CallResult, TranscriptTurn, CallAnswer, Redial, NodePush, ChatSession, ChatMessage]
-    )
+        [CallResult, TranscriptTurn, CallAnswer, Redial, NodePush, ChatSession, ChatMessage,
+         Promise]
+    )  # fmt: skip
     return report
 
 

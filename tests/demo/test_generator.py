@@ -1,6 +1,7 @@
 """``generate_demo_data``: bulk rows that read like the services' own, on every page."""
 
 import io
+from datetime import UTC, datetime
 
 import pytest
 from django.core.management import call_command
@@ -8,6 +9,10 @@ from django.db.models import Count
 from django.urls import reverse
 
 from calls_app.models import CallResult, TranscriptTurn
+from collections_app.models import Contact, NumberHealth, Outcome, Promise
+from collections_app.numbers import with_health
+from collections_app.promises import with_status
+from collections_app.services import records_rebuild
 from customers.selectors import customer_history
 from demo.generator import generate
 from sessions_app.models import ChatMessage, ChatSession
@@ -83,3 +88,52 @@ def test_a_second_run_adds_rows_without_clashing(generated):
     assert CallResult.objects.count() == 320
     assert ChatSession.objects.count() == 85
     assert "Generated 20 calls" in out.getvalue()
+
+
+def _collections_rows() -> dict:
+    """Every collections row, without ids and times of its own writing, comparable."""
+
+    def rows(model, *exclude):
+        fields = [f.attname for f in model._meta.concrete_fields if f.name not in exclude]
+        return sorted(
+            (tuple((name, row[name]) for name in fields) for row in model.objects.values(*fields)),
+            key=repr,
+        )
+
+    return {
+        "outcomes": rows(Outcome, "id", "first_seen_at"),
+        "contacts": rows(Contact, "id"),
+        "promises": rows(Promise, "id"),
+        "numbers": rows(NumberHealth, "id"),
+    }
+
+
+def test_collections_rows_are_what_the_service_computes(generated):
+    written = _collections_rows()
+    Contact.objects.all().delete()
+    Promise.objects.all().delete()
+    NumberHealth.objects.all().delete()
+    Outcome.objects.all().delete()
+
+    records_rebuild()  # every record through ``collections_record``, as the webhook's path does
+
+    assert _collections_rows() == written
+    assert len(written["contacts"]) == generated.contacts == 380
+    assert len(written["promises"]) == generated.promises > 0
+    assert len(written["numbers"]) == generated.numbers > 0
+
+
+def test_collections_rows_cover_every_status_and_health():
+    now = datetime(2026, 12, 5, 9, 30, tzinfo=UTC)
+    generate(calls=3000, sessions=100, seed=3, months=1, now=now)
+
+    promises = Promise.objects.count()
+    right_party = Contact.objects.filter(right_party=True).count()
+    assert 0.1 < promises / right_party < 0.4
+    statuses = set(with_status(Promise.objects.all(), now).values_list("status", flat=True))
+    assert statuses == {"open", "due", "lapsed", "superseded"}
+    healths = set(with_health(NumberHealth.objects.all()).values_list("health", flat=True))
+    assert {"ok", "wrong_party", "unreachable"} <= healths
+    assert Outcome.objects.filter(kind="calls", group="promise_to_pay").exists()
+    assert not CallResult.objects.filter(total_owing_amount=None).exists()
+    assert Promise.objects.exclude(promised_date=None).exclude(amount=None).exists()
