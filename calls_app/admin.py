@@ -19,6 +19,7 @@ from privacy.masking import (
     mask_text,
     record_customer_names,
 )
+from records.admin.labels import intention_choices
 from records.admin.list_filters import parameter_list_filter
 from records.admin.record import RecordAdmin
 from records.display import duration_text
@@ -32,6 +33,7 @@ from .models import CallResult
 
 @admin.register(CallResult)
 class CallResultAdmin(RecordAdmin):
+    record_kind = "calls"
     list_display = [
         "started",
         "callee_name",
@@ -52,7 +54,7 @@ class CallResultAdmin(RecordAdmin):
         # The parameters the dashboard's and the API's links use (``?date_from=…&intention=E``);
         # the sidebars of values below speak them too, so "(none)" and repeated values work.
         CallResultListFilter,
-        parameter_list_filter(CallResultFilter, "intention"),
+        parameter_list_filter(CallResultFilter, "intention", labels=intention_choices("calls")),
         ("workflow", admin.RelatedOnlyFieldListFilter),
         parameter_list_filter(CallResultFilter, "hangup_type"),
         parameter_list_filter(CallResultFilter, "ring_type"),
@@ -75,7 +77,7 @@ class CallResultAdmin(RecordAdmin):
             None,  # what came out, at a glance; the dialogue follows it
             {
                 "fields": [
-                    ("intention", "intention_description"),
+                    ("intention", "intention_label", "intention_description"),
                     ("answered", "duration", "talk_round"),
                     ("callee_name", "callee_number"),
                     ("owing", "due"),
@@ -110,7 +112,7 @@ class CallResultAdmin(RecordAdmin):
             },
         ),
     ]
-    readonly_fields = ["started", "ended", "duration", "owing", "due"]
+    readonly_fields = ["started", "ended", "duration", "owing", "due", "intention_label"]
     contact_phone_fields = ("callee_number", "contact_number")
     contact_name_fields = ("callee_name",)
     customer_name_lookups = ("callee_name", "contact")

@@ -2,10 +2,12 @@
 
 from privacy.masking import mask_name, mask_phone
 from records.exports import RECORD_COLUMNS, Column, CsvExport, attribute, fields
+from records.reading import records_label
 
 CALL_RESULTS_CSV = CsvExport(
     name="calls",
     select_related=("workflow",),
+    prepare=lambda rows: records_label("calls", rows),
     columns=(
         *RECORD_COLUMNS,
         *fields("task_id", "robot_id"),
@@ -14,5 +16,6 @@ CALL_RESULTS_CSV = CsvExport(
         Column("callee_name", attribute("callee_name"), mask=mask_name),
         *fields("case_id", "answered", "talk_seconds", "talk_round", "call_times", "ring_time"),
         *fields("ring_type", "hangup_type", "intention", "intention_description"),
+        *fields("intention_label"),  # the account's word for the code, last: columns keep places
     ),
 )

@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from privacy.masking import ContactDetailsMaskingMixin
-from records.api import RecordSerializer, record_url
+from records.api import LabelledRecords, RecordSerializer, record_url
 
 from .models import CallAnswer, CallResult, NodePush, Redial, TranscriptTurn
 
@@ -12,11 +12,12 @@ CALL_FIELDS = [
     "url", "call_id", "workflow", "task_id", "robot_id", "callee_number",
     "caller_number", "case_id", "callee_name", "contact_number", "started_at",
     "ended_at", "answered", "talk_seconds", "call_times", "ring_time", "ring_type",
-    "hangup_type", "intention", "intention_description", "talk_round",
+    "hangup_type", "intention", "intention_label", "intention_description", "talk_round",
 ]  # fmt: skip
 
 
 class CallResultSerializer(RecordSerializer):
+    record_kind = "calls"
     url = record_url("call-detail")
     phone_fields = ("callee_number", "contact_number")
     name_fields = ("callee_name",)
@@ -26,6 +27,7 @@ class CallResultSerializer(RecordSerializer):
     class Meta:
         model = CallResult
         fields = CALL_FIELDS
+        list_serializer_class = LabelledRecords
 
 
 class TranscriptTurnSerializer(serializers.ModelSerializer):

@@ -12,7 +12,7 @@ import re
 from django import forms
 from django.db.models.functions import Coalesce
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiResponse, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema_field, inline_serializer
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
@@ -22,6 +22,7 @@ from rest_framework.response import Response
 from privacy.audit import audit_record_view
 from privacy.masking import ContactDetailsMaskingMixin, can_view_contact_details
 from records.models import Workflow
+from records.reading import records_label
 from records.scope import visible
 
 VIEW = ["%(app_label)s.view_%(model_name)s"]
@@ -147,11 +148,28 @@ class WorkflowSerializer(serializers.ModelSerializer):
         fields = ["workflow_id", "name"]
 
 
+class LabelledRecords(serializers.ListSerializer):
+    """A page of records whose intentions' labels are read at once (a query per account)."""
+
+    def to_representation(self, data):
+        return super().to_representation(records_label(self.child.record_kind, data))
+
+
 class RecordSerializer(ContactDetailsMaskingMixin, serializers.ModelSerializer):
     """A call or chat session in a list: its workflow nested, customer details masked for most
-    users (``phone_fields``, ``name_fields``), and ``url``, its detail (see ``record_url``)."""
+    users (``phone_fields``, ``name_fields``), ``url``, its detail (see ``record_url``), and
+    ``intention_label``, the account's word for its intention code (``record_kind``'s labels).
+    Its ``Meta`` names ``LabelledRecords`` as ``list_serializer_class``."""
 
+    record_kind = ""
     workflow = WorkflowSerializer(read_only=True)
+    intention_label = serializers.SerializerMethodField()
+
+    @extend_schema_field({"type": "string", "description": "The account's label of the code"})
+    def get_intention_label(self, record) -> str:
+        if not hasattr(record, "intention_label"):
+            records_label(self.record_kind, [record])
+        return record.intention_label
 
 
 def record_url(view_name: str) -> serializers.HyperlinkedIdentityField:

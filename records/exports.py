@@ -4,6 +4,7 @@ defused (``docs/design-notes.md``).
 
 import csv
 import datetime as dt
+import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -102,6 +103,12 @@ def _streamed(queryset: QuerySet) -> Iterator:
         yield from queryset.iterator(chunk_size=CHUNK_SIZE)
 
 
+def _prepared(rows: Iterator, prepare: Callable[[list], Any]) -> Iterator:
+    while chunk := list(itertools.islice(rows, CHUNK_SIZE)):
+        prepare(chunk)
+        yield from chunk
+
+
 @dataclass(frozen=True)
 class CsvExport:
     """How one kind of record is exported: its columns and the relations those columns read."""
@@ -109,13 +116,17 @@ class CsvExport:
     name: str
     columns: tuple[Column, ...]
     select_related: tuple[str, ...] = field(default_factory=tuple)
+    # Called on each chunk of rows before it is written (their intentions' labels, read once).
+    prepare: Callable[[list], Any] | None = None
 
     def rows(self, queryset: QuerySet) -> Iterator:
         if self.select_related:
             queryset = queryset.select_related(*self.select_related)
         if connections[queryset.db].vendor == "postgresql":
-            return _streamed(queryset)
-        return queryset.iterator(chunk_size=CHUNK_SIZE)
+            rows = _streamed(queryset)
+        else:
+            rows = queryset.iterator(chunk_size=CHUNK_SIZE)
+        return _prepared(rows, self.prepare) if self.prepare else rows
 
     def lines(self, queryset: QuerySet, *, reveal: bool) -> Iterator[str]:
         return csv_lines(self.rows(queryset), self.columns, reveal=reveal)

@@ -345,5 +345,20 @@ def labels_for(kind: str, dimension: str, values, accounts) -> dict:
     return labels(sorted({v for v in values if v not in ("", None)}), accounts) if labels else {}
 
 
+def records_label(kind: str, records, dimension: str = "intention") -> list:
+    """Give each record its own account's label of its ``dimension`` value, as
+    ``<dimension>_label`` ("" without one): one query per account among ``records``."""
+    records = list(records)
+    by_account: dict = {}
+    for record in records:
+        by_account.setdefault(record.endpoint_id, []).append(record)
+    for account, rows in by_account.items():
+        accounts = None if account is None else [account]
+        words = labels_for(kind, dimension, [getattr(r, dimension) for r in rows], accounts)
+        for record in rows:
+            setattr(record, f"{dimension}_label", words.get(getattr(record, dimension), ""))
+    return records
+
+
 def has_labels(kind: str, dimension: str) -> bool:
     return (kind, dimension) in _LABELS

@@ -16,6 +16,7 @@ from privacy.masking import (
     mask_phone,
     record_customer_names,
 )
+from records.admin.labels import intention_choices
 from records.admin.list_filters import parameter_list_filter
 from records.admin.record import RecordAdmin
 from records.display import duration_text
@@ -28,6 +29,7 @@ from .models import ChatSession
 
 @admin.register(ChatSession)
 class ChatSessionAdmin(RecordAdmin):
+    record_kind = "sessions"
     list_display = [
         "ended_at",
         "callee",
@@ -45,7 +47,7 @@ class ChatSessionAdmin(RecordAdmin):
         # The parameters the dashboard's and the API's links use (``?date_from=…&intention=E``);
         # the sidebars of values below speak them too, so "(none)" and repeated values work.
         ChatSessionListFilter,
-        parameter_list_filter(ChatSessionFilter, "intention"),
+        parameter_list_filter(ChatSessionFilter, "intention", labels=intention_choices("sessions")),
         parameter_list_filter(ChatSessionFilter, "end_reason"),
         ("workflow", admin.RelatedOnlyFieldListFilter),
         parameter_list_filter(ChatSessionFilter, "channel"),
@@ -67,7 +69,8 @@ class ChatSessionAdmin(RecordAdmin):
             None,
             {
                 "fields": [
-                    ("intention", "end_reason_display", "handed_over"),
+                    ("intention", "intention_label"),
+                    ("end_reason_display", "handed_over"),
                     ("callee", "channel"),
                     ("ended_at", "duration", "message_count"),
                     ("workflow",),
@@ -102,7 +105,7 @@ class ChatSessionAdmin(RecordAdmin):
             },
         ),
     ]
-    readonly_fields = ["duration", "end_reason_display"]
+    readonly_fields = ["duration", "end_reason_display", "intention_label"]
     contact_phone_fields = ("callee",)
     customer_name_lookups = ("variables",)
     masked_texts = {"content_type": "contacts"}

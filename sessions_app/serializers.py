@@ -4,7 +4,7 @@ for users without ``integrations.view_contact_details``."""
 from rest_framework import serializers
 
 from privacy.masking import mask_free_text, reveal_for_serializer
-from records.api import RecordSerializer, record_url
+from records.api import LabelledRecords, RecordSerializer, record_url
 
 from .content import content_plain_text
 from .models import ChatMessage, ChatSession
@@ -13,18 +13,20 @@ from .models import ChatMessage, ChatSession
 SESSION_FIELDS = [
     "url", "call_id", "workflow", "nodetask_id", "nodetask_name", "waba_task_id",
     "channel", "channel_id", "callee", "robot_id", "status", "started_at", "ended_at",
-    "end_reason", "intention", "talk_round", "duration_seconds", "message_count",
+    "end_reason", "intention", "intention_label", "talk_round", "duration_seconds", "message_count",
     "handed_over", "notified_at",
 ]  # fmt: skip
 
 
 class ChatSessionSerializer(RecordSerializer):
+    record_kind = "sessions"
     url = record_url("session-detail")
     phone_fields = ("callee",)
 
     class Meta:
         model = ChatSession
         fields = SESSION_FIELDS
+        list_serializer_class = LabelledRecords
 
 
 class ChatMessageSerializer(serializers.ModelSerializer):

@@ -73,7 +73,7 @@ def filterset_list_filter(filterset_class, title: str = "filter parameters"):
     return FilterSetListFilter
 
 
-def _workflow_names() -> dict[str, str]:
+def _workflow_names(values=None, user=None) -> dict[str, str]:
     return {
         w.workflow_id: w.name or w.workflow_id for w in Workflow.objects.only("workflow_id", "name")
     }
@@ -84,8 +84,8 @@ def parameter_list_filter(filterset_class, name: str, title: str | None = None, 
 
     It only shows: ``filterset_list_filter`` (which must be in the same ``list_filter``) claims
     and applies the parameter. The choices use the FilterSet's conventions, so "(none)" is
-    ``__blank__`` and a repeated parameter shows each of its values selected. ``labels()``, if
-    given, returns how each value is shown (a workflow's name for its id).
+    ``__blank__`` and a repeated parameter shows each of its values selected. ``labels(values,
+    user)``, if given, returns how values are shown (an intention code with its label).
     """
     field_name = filterset_class.base_filters[name].field_name
 
@@ -94,6 +94,7 @@ def parameter_list_filter(filterset_class, name: str, title: str | None = None, 
             super().__init__(request, params, model, model_admin)
             self.selected = request.GET.getlist(name)
             self.values = distinct_values(model, field_name)
+            self.user = request.user
 
         def expected_parameters(self):
             return []
@@ -110,7 +111,7 @@ def parameter_list_filter(filterset_class, name: str, title: str | None = None, 
                 "query_string": changelist.get_query_string(new_params={name: None}),
                 "display": "All",
             }
-            shown = labels() if labels else {}
+            shown = labels(self.values, self.user) if labels else {}
             for value in self.values:
                 token = BLANK if value in ("", None) else str(value)
                 yield {

@@ -11,6 +11,7 @@ from records.scope import visible
 
 from .dates import LightDateHierarchyMixin
 from .export import CsvExportAdminMixin
+from .labels import IntentionLabelAdminMixin
 from .list_filters import workflow_list_filter
 from .lookups import ContactLookupsAdminMixin
 from .refused import refused_parameters
@@ -19,6 +20,7 @@ from .times import TimesAdminMixin
 
 
 class RecordAdmin(
+    IntentionLabelAdminMixin,
     LightDateHierarchyMixin,
     AuditedChangeViewMixin,
     TimesAdminMixin,
