@@ -14,10 +14,12 @@ import copy
 import hashlib
 import random
 from dataclasses import dataclass
+from decimal import Decimal
 
 from integrations import kinds
 
 DEMO_SEED = 20250415
+CURRENCY = "IDR"  # the demo account is Indonesian
 
 
 @dataclass(frozen=True)
@@ -39,19 +41,28 @@ class DemoCustomer:
     case_id: str
 
 
+# What the collections robots of the account report: the same codes in both collections workflows
+# (an account has one vocabulary), each description worded so that its outcome group is guessed
+# right (``collections_app.vocabulary``). "E" is AI Rudder's own example's (delivered first, so its
+# description is the label): an answered call where the customer said nothing.
+COLLECTIONS_INTENTIONS = {
+    "A": "Promise to pay",
+    "B": "Already paid",
+    "C": "Refuses to pay",
+    "D": "Disputes the debt",
+    "E": "No Voice",
+    "F": "Wrong person",
+    "G": "Call back later",
+    "H": "Asks for installment",
+}
+
 WORKFLOWS = [
     DemoWorkflow(
         workflow_id="1b7e0c2a9d4f4e6b8a3c5d7e9f1a2b3c",
         name="Collections reminder D-3",
         robot_id="4811",
         chatbot_id="6011",
-        intentions={
-            "A": "Promise to pay",
-            "B": "Already paid",
-            "C": "Asks for installment",
-            "E": "No clear answer",
-            "F": "Refuses to pay",
-        },
+        intentions=COLLECTIONS_INTENTIONS,
         debt_collection=True,
     ),
     DemoWorkflow(
@@ -59,12 +70,7 @@ WORKFLOWS = [
         name="Collections overdue D+7",
         robot_id="4812",
         chatbot_id="6011",
-        intentions={
-            "A": "Promise to pay",
-            "C": "Asks for installment",
-            "D": "Wrong person",
-            "F": "Refuses to pay",
-        },
+        intentions=COLLECTIONS_INTENTIONS,
         debt_collection=True,
     ),
     DemoWorkflow(
@@ -111,22 +117,72 @@ _FIRST_NAMES = [
     ("Lestari", "FEMALE"), ("Eko", "MALE"), ("Maya", "FEMALE"), ("Rudi", "MALE"), ("Nur", "FEMALE"),
     ("Andi", "MALE"), ("Fitri", "FEMALE"), ("Yusuf", "MALE"), ("Indah", "FEMALE"), ("Bayu", "MALE"),
     ("Sari", "FEMALE"), ("Dimas", "MALE"), ("Wulan", "FEMALE"), ("Taufik", "MALE"),
+    ("Ratna", "FEMALE"), ("Fajar", "MALE"), ("Mega", "FEMALE"), ("Irfan", "MALE"),
+    ("Yanti", "FEMALE"), ("Arif", "MALE"), ("Novi", "FEMALE"), ("Gilang", "MALE"),
+    ("Kartika", "FEMALE"), ("Rizky", "MALE"), ("Desi", "FEMALE"), ("Hadi", "MALE"),
+    ("Tuti", "FEMALE"), ("Iwan", "MALE"), ("Ani", "FEMALE"), ("Surya", "MALE"),
+    ("Eka", "FEMALE"), ("Bambang", "MALE"), ("Citra", "FEMALE"), ("Adi", "MALE"),
 ]  # fmt: skip
+# Customers the robots cannot reach (their phone is off or out of service) and customers whose
+# uploaded number now belongs to someone else: called on purpose, never chatting.
+_UNREACHABLE_NAMES = [("Slamet", "MALE"), ("Ningsih", "FEMALE"), ("Darmawan", "MALE")]
+_WRONG_PARTY_NAMES = [("Kurniawati", "FEMALE"), ("Sugeng", "MALE")]
 _LAST_NAMES = ["Wijaya", "Santoso", "Pratama", "Saputra", "Hidayat", "Kusuma", "Nugroho", "Lubis"]
 
 
-def demo_customers() -> list[DemoCustomer]:
-    """The demo account's customers; the same list every time."""
-    rng = random.Random(DEMO_SEED)
+def _customers(seed: int | str, names: list[tuple[str, str]], first: int) -> list[DemoCustomer]:
+    rng = random.Random(seed)
     return [
         DemoCustomer(
-            name=f"{first} {rng.choice(_LAST_NAMES)}",
+            name=f"{given} {rng.choice(_LAST_NAMES)}",
             gender=gender,
             phone=f"+628{rng.randrange(11, 99)}{rng.randrange(10**7, 10**8)}",
-            case_id=f"CASE-{10000 + index}",
+            case_id=f"CASE-{first + index}",
         )
-        for index, (first, gender) in enumerate(_FIRST_NAMES)
+        for index, (given, gender) in enumerate(names)
     ]
+
+
+def demo_customers() -> list[DemoCustomer]:
+    """The demo account's customers; the same list every time (a name added at the end of the
+    list leaves the customers before it as they were)."""
+    return _customers(DEMO_SEED, _FIRST_NAMES, 10000)
+
+
+def unreachable_customers() -> list[DemoCustomer]:
+    """Customers whose every call goes unanswered: their numbers read unreachable."""
+    return _customers(f"{DEMO_SEED}-unreachable", _UNREACHABLE_NAMES, 19000)
+
+
+def wrong_party_customers() -> list[DemoCustomer]:
+    """Customers whose number someone else answers: their numbers read wrong party."""
+    return _customers(f"{DEMO_SEED}-wrong-party", _WRONG_PARTY_NAMES, 19500)
+
+
+@dataclass(frozen=True)
+class Debt:
+    """What a customer owes, as the collections workflows upload it (amounts in rupiah)."""
+
+    borrowed: Decimal
+    owing: Decimal
+    borrowed_days_ago: int
+    currency: str = CURRENCY
+
+
+def share(amount: Decimal, parts: int) -> Decimal:
+    """A part of ``amount`` as a customer would pay it: in whole thousands of rupiah."""
+    return (amount / parts / 1000).quantize(Decimal(1)) * 1000
+
+
+def customer_debt(customer: DemoCustomer) -> Debt:
+    """The customer's loan: the same in every call and chat (drawn from the case id alone)."""
+    rng = random.Random(f"{DEMO_SEED}-debt-{customer.case_id}")
+    borrowed = Decimal(rng.randrange(5, 121) * 100_000)
+    owing = borrowed * Decimal(str(rng.uniform(1.0, 1.25)))
+    # Most totals are whole rupiah; some carry interest to the sen, as a lender's system writes.
+    owing = owing.quantize(Decimal("0.01") if rng.random() < 0.4 else Decimal("1"))
+    owing = min(owing, Decimal(15_000_000))
+    return Debt(borrowed=borrowed, owing=owing, borrowed_days_ago=rng.randint(60, 365))
 
 
 def random_id(rng: random.Random, length: int = 32) -> str:

@@ -4,16 +4,21 @@ Every generated message reuses the shapes of the example's messages (its templat
 button and list, media, location, contacts and system events), so the demo exercises what AI Rudder
 actually sends. Between them the conversations cover every end reason, hand-overs to an agent,
 every content type of the example and one that the spec does not list (a WhatsApp reaction).
+
+The collections chatbot names its outcomes in words (``Promise_To_Pay``, ``Already_Paid``...), and
+a customer who promises in the chat leaves the date and amount in ``ner_slots`` (``PTP_Date``,
+``PTP_Amount``); the workflow's ``variables`` carry the case, what is owed and its currency.
 """
 
 import copy
 import random
-from datetime import UTC, datetime, timedelta
+import zoneinfo
+from datetime import UTC, date, datetime, timedelta
 
 from . import account
-from .account import DemoCustomer, DemoWorkflow, random_id, stable_id
+from .account import DemoCustomer, DemoWorkflow, customer_debt, random_id, share, stable_id
 
-GENERATED = 40
+GENERATED = 50
 DAYS = 14
 END_REASONS = ["robot", "user", "agent", "expire", "error"]
 # Something the customer sends besides answering; "reaction" is not a type the spec lists.
@@ -42,6 +47,13 @@ _TEMPLATES = {
         ["Tell me more", "Not interested"],
     ),
 }
+# The collections chatbot's outcomes (weights), worded so that the account's vocabulary files them
+# in the right group; a conversation nobody answered ends "No_Response".
+COLLECTIONS_OUTCOMES = {
+    "Promise_To_Pay": 38, "Already_Paid": 15, "Refuse_To_Pay": 8, "Dispute": 5,
+    "Call_Back_Later": 12, "Ask_Installment": 15, "Wrong_Number": 3,
+}  # fmt: skip
+NO_RESPONSE = "No_Response"
 _QUESTIONS = [
     ("When will you make the payment?", ["Today", "Tomorrow", "This week"]),
     ("Which payment method do you prefer?", ["Bank transfer", "Virtual account", "Minimarket"]),
@@ -102,7 +114,7 @@ class _Conversation:
         template = content["template"]
         template["content"]["body"] = body.format(
             first=customer.name.split()[0],
-            amount=f"{self.rng.randrange(5, 200) * 50_000:,}",
+            amount=f"{_amount(self.rng, workflow, customer):,.0f}",
             order=self.rng.randrange(100000, 999999),
         )
         template["content"]["footer"] = "Reply STOP to opt out"
@@ -193,14 +205,44 @@ class _Conversation:
             self.text("robot", "Thank you, we have received it.", gap=(1, 5))
 
 
+def _amount(rng: random.Random, workflow: DemoWorkflow, customer: DemoCustomer):
+    """The amount a template names: what a collections customer owes, else an offer's."""
+    offer = rng.randrange(5, 200) * 50_000
+    return customer_debt(customer).owing if workflow.debt_collection else offer
+
+
+def _in_days(days: int) -> str:
+    return {0: "today", 1: "tomorrow"}.get(days, f"in {days} days")
+
+
+def _promise(rng: random.Random, customer: DemoCustomer, ended: date) -> tuple[dict, str]:
+    """The slots of a promise made in a chat that ended on ``ended``, and what the customer wrote
+    (in days from then: the same words whenever the demo is built)."""
+    days = rng.choice([0, 1, 1, 2, 3, 3, 5, 7, 7, 10])
+    owing = customer_debt(customer).owing
+    amount = owing if rng.random() < 0.6 else share(owing, 2)
+    written = f"{amount:,.0f}".replace(",", ".")
+    slots = {"PTP_Date": (ended + timedelta(days=days)).isoformat(), "PTP_Amount": written}
+    return slots, f"I will transfer Rp {written} {_in_days(days)}"
+
+
+def _intention(rng: random.Random, workflow: DemoWorkflow, end_reason: str) -> str:
+    if not workflow.debt_collection:
+        return rng.choice(list(workflow.intentions))
+    outcome = rng.choices(list(COLLECTIONS_OUTCOMES), weights=list(COLLECTIONS_OUTCOMES.values()))
+    return NO_RESPONSE if end_reason == "expire" else outcome[0]
+
+
 def _conversation(
     rng: random.Random,
     example: dict,
     index: int,
     workflow: DemoWorkflow,
     customer: DemoCustomer,
+    ended: date,
 ) -> tuple[dict, list[dict], int]:
-    """The fields and messages of one conversation, and its duration in seconds."""
+    """The fields and messages of one conversation that ended on ``ended`` (the account's local
+    date), and its duration in seconds."""
     # The first conversations are fixed so that every end reason and every content type is shown.
     if index < len(END_REASONS):
         end_reason = END_REASONS[index]
@@ -213,6 +255,12 @@ def _conversation(
     if extra and end_reason == "expire":  # nobody answered an expired conversation
         end_reason = "robot"
     handed_over = end_reason == "agent" or (end_reason in ("robot", "user") and rng.random() < 0.2)
+    intention = _intention(rng, workflow, end_reason)
+    slots, promised = {}, ""
+    if intention == "Promise_To_Pay":
+        slots, promised = _promise(rng, customer, ended)
+    elif not workflow.debt_collection and rng.random() < 0.5:
+        slots = {"payment_date": f"D+{rng.randint(0, 7)}"}
     chat = _Conversation(rng, example)
     chat.system("conversation.start")
     template = chat.template(workflow, customer, "delivery" if end_reason == "expire" else "read")
@@ -235,8 +283,8 @@ def _conversation(
         if extra:
             chat.customer_extra(extra, customer)
             rounds += 1
-        if index == 5 or rng.random() < 0.5:
-            text = _CUSTOMER_TEXTS[3] if index == 5 else rng.choice(_CUSTOMER_TEXTS)
+        if index == 5 or promised or rng.random() < 0.5:
+            text = _CUSTOMER_TEXTS[3] if index == 5 else promised or rng.choice(_CUSTOMER_TEXTS)
             chat.text("user", text, gap=(10, 300))
             if end_reason == "error":
                 chat.text("robot", "Sorry, something went wrong on our side.", gap=(1, 5))
@@ -268,9 +316,9 @@ def _conversation(
         "robot_id": workflow.chatbot_id,
         "status": "closed",
         "session_end_reason": end_reason,
-        "intention": rng.choice(list(workflow.intentions)),
+        "intention": intention,
         "talk_round": rounds,
-        "ner_slots": {"payment_date": f"D+{rng.randint(0, 7)}"} if rng.random() < 0.5 else {},
+        "ner_slots": slots,
         "event_label": {"EventLabel": "1"} if rng.random() < 0.5 else {},
         "variables": {
             "name": customer.name,
@@ -278,6 +326,9 @@ def _conversation(
             "project": workflow.name,
         },
     }
+    if workflow.debt_collection:
+        debt = customer_debt(customer)
+        fields["variables"].update(total_owing_amount=str(debt.owing), currency=debt.currency)
     return fields, chat.messages, chat.elapsed
 
 
@@ -285,11 +336,15 @@ def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def demo_chat_payloads(*, now: datetime, count: int = GENERATED) -> list[dict]:
+def demo_chat_payloads(
+    *, now: datetime, count: int = GENERATED, tz: zoneinfo.ZoneInfo | None = None
+) -> list[dict]:
     """AI Rudder's example, then ``count`` conversations that ended in the last 14 days.
 
-    The same every time but for the times, which are placed relative to ``now``.
+    The same every time but for the times, which are placed relative to ``now`` (and the dates
+    promised, relative to the day a conversation ended in the account's time zone ``tz``).
     """
+    tz = tz or zoneinfo.ZoneInfo("UTC")
     example = account.load_example("chatbot_session_end")
     rng = random.Random(f"{account.DEMO_SEED}-chat")
     customers = account.demo_customers()
@@ -298,9 +353,10 @@ def demo_chat_payloads(*, now: datetime, count: int = GENERATED) -> list[dict]:
     for index in range(count):
         workflow = account.WORKFLOWS[index % len(account.WORKFLOWS)]
         customer = rng.choice(customers)
-        fields, messages, duration = _conversation(rng, example, index, workflow, customer)
         ended_ago = timedelta(seconds=rng.randint(600, DAYS * 86400 - 600))
         ended_at = now - ended_ago
+        ended = ended_at.astimezone(tz).date()
+        fields, messages, duration = _conversation(rng, example, index, workflow, customer, ended)
         started_at = ended_at - timedelta(seconds=duration)
         start = int(started_at.timestamp())
         for message in messages:

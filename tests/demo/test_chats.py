@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from demo.account import WORKFLOWS
-from demo.chats import demo_chat_payloads
+from demo.chats import GENERATED, demo_chat_payloads
 from sessions_app.models import ChatSession
 from sessions_app.services import chat_session_record
 
@@ -20,7 +20,7 @@ def payloads():
 
 def test_starts_with_ai_rudders_example_unchanged(payloads, chat_payload):
     assert payloads[0] == chat_payload
-    assert len(payloads) == 41
+    assert len(payloads) == GENERATED + 1
 
 
 def test_same_conversations_whenever_it_runs_only_times_follow_now(payloads):
@@ -72,7 +72,7 @@ def test_every_conversation_is_recorded_with_its_replies_linked(payloads):
     for payload in payloads:
         chat_session_record(payload=payload)
 
-    assert ChatSession.objects.count() == 41
+    assert ChatSession.objects.count() == GENERATED + 1
     session = ChatSession.objects.get(call_id=payloads[1]["call_id"])
     assert session.message_count == len(payloads[1]["messages"])
     quoting = session.messages.exclude(reply=None)

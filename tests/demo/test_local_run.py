@@ -3,15 +3,19 @@
 import io
 import json
 import re
+import zoneinfo
 
 import pytest
+from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db.models import Max
+from django.utils import timezone
 
 from calls_app.kinds import CALL_RESULT
 from calls_app.models import CallResult, NodePush
 from config.celery import app as celery_app
+from demo import calls, chats
 from integrations import services
 from integrations.models import WebhookEndpoint, WebhookEvent
 from sessions_app.kinds import CHATBOT_SESSION_END
@@ -19,6 +23,15 @@ from sessions_app.models import ChatSession
 
 pytestmark = pytest.mark.django_db
 PASSWORD = re.compile(r"Password: (\S+)$", re.MULTILINE)
+DEMO_CHATS = chats.GENERATED + 1  # and AI Rudder's example
+# Calls: the generated ones, the hard-to-reach numbers' and the example (pushes by two nodes of a
+# workflow are one call).
+DEMO_CALLS = len(
+    {
+        p["call"]["call_id"]
+        for p in calls.demo_call_payloads(now=timezone.now(), tz=zoneinfo.ZoneInfo("UTC"))
+    }
+)
 
 
 @pytest.fixture(autouse=True)
@@ -56,8 +69,10 @@ def test_first_run_creates_endpoint_superuser_and_demo_and_prints_the_urls(clien
     assert get_user_model().objects.get(username="admin").is_superuser
     assert published == []
     assert set(WebhookEvent.objects.values_list("status", flat=True)) == {"processed"}
-    assert ChatSession.objects.count() == 41
-    assert CallResult.objects.count() == 61
+    assert ChatSession.objects.count() == DEMO_CHATS
+    assert CallResult.objects.count() == DEMO_CALLS > 90
+    # Every call on one page of the admin's call list.
+    assert admin.site.get_model_admin(CallResult).list_per_page >= DEMO_CALLS
     assert (
         ChatSession.objects.get(call_id="a3f5c12ac59xxxxxxxxad71fe6a8ea3e").messages.count() == 16
     )
@@ -134,4 +149,4 @@ def test_example_already_delivered_is_not_counted_again(deliver, endpoint, chat_
 
     example_event = WebhookEvent.objects.get(dedup_key__startswith=chat_payload["call_id"])
     assert example_event.delivery_count == 1
-    assert ChatSession.objects.count() == 41
+    assert ChatSession.objects.count() == DEMO_CHATS
