@@ -56,11 +56,13 @@ def _side(user, workflow: Workflow, date_from, date_to) -> dict:
         contacts = contacts.filter(occurred_at__gte=_moment(date_from, end=False))
     if date_to:
         contacts = contacts.filter(occurred_at__lt=_moment(date_to, end=True))
+    # A column of the index (never empty), not ``id``: the counts are read from the index alone
+    # (``contact_workflow_counts``).
     counts = contacts.aggregate(
-        n_contacts=Count("id"),
-        n_answered=Count("id", filter=Q(answered=True)),
-        n_right_party=Count("id", filter=Q(right_party=True)),
-        n_promises=Count("id", filter=Q(right_party=True, promise=True)),
+        n_contacts=Count("workflow"),
+        n_answered=Count("workflow", filter=Q(answered=True)),
+        n_right_party=Count("workflow", filter=Q(right_party=True)),
+        n_promises=Count("workflow", filter=Q(right_party=True, promise=True)),
     )
     rates = {name: wilson(counts[part], counts[base]) for name, _, part, base in RATES}
     return {

@@ -100,7 +100,19 @@ class Contact(RecordLink):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["source", "call_id"], name="contact_once")]
         indexes = [
-            models.Index(fields=["workflow", "occurred_at"], name="contact_workflow_time"),
+            # Comparing workflows counts a workflow's contacts of a period (of the accounts a
+            # user may see) from the index alone.
+            models.Index(
+                fields=[
+                    "workflow",
+                    "occurred_at",
+                    "endpoint",
+                    "answered",
+                    "right_party",
+                    "promise",
+                ],
+                name="contact_workflow_counts",
+            ),
             models.Index(fields=["endpoint", "number_key", "source"], name="contact_number"),
             models.Index(fields=["endpoint", "source", "intention"], name="contact_intention"),
         ]
