@@ -72,9 +72,15 @@ def ensure_data(env: dict, calls: int, sessions: int) -> None:
     django_setup(env)
 
     from calls_app.models import CallResult
+    from collections_app.models import Contact
     from sessions_app.models import ChatSession
 
-    if CallResult.objects.count() < calls or ChatSession.objects.count() < sessions:
+    records = CallResult.objects.count() + ChatSession.objects.count()
+    if (
+        CallResult.objects.count() < calls
+        or ChatSession.objects.count() < sessions
+        or Contact.objects.count() < records  # generated before collections were
+    ):
         generate(env, calls, sessions)
     # What beat has done in production by then: the dashboard's closed days rolled up.
     print(manage(env, "roll_outcomes"))
@@ -86,7 +92,8 @@ def generate(env: dict, calls: int, sessions: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             "TRUNCATE calls_app_callresult, sessions_app_chatsession, integrations_workflow, "
-            "dashboard_outcomeday, dashboard_rolledday RESTART IDENTITY CASCADE"
+            "dashboard_outcomeday, dashboard_rolledday, collections_app_outcome, "
+            "collections_app_numberhealth RESTART IDENTITY CASCADE"
         )
     started = time.monotonic()
     print(manage(env, "generate_demo_data", "--calls", str(calls), "--sessions", str(sessions)))
@@ -221,7 +228,78 @@ def surfaces() -> list[Surface]:
         Surface("export", "admin calls CSV, intention (first row)",
                 calls + "export-csv/" + q(intention=intention), first_byte=True),
     ]  # fmt: skip
-    return out
+    return out + collections_surfaces(q, year)
+
+
+def collections_surfaces(q, year: dict) -> list[Surface]:
+    """The collections pages and APIs, with values taken from the data: the commonest promising
+    workflow and the commonest outcome group first, a case with promises."""
+    import datetime as dt
+
+    from django.db.models import Count
+    from django.utils import timezone
+
+    from collections_app.models import Contact, Outcome, Promise
+    from records.models import Workflow
+
+    group = (
+        Contact.objects.filter(source="call", answered=True)
+        .values("group")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .first()
+    )["group"]
+    promise = Promise.objects.exclude(case_id="").order_by("-made_at").first()
+    promising_intention = (
+        Outcome.objects.filter(kind="calls", group="promise_to_pay")
+        .values_list("code", flat=True)
+        .first()
+    )
+    top = Promise.objects.values("workflow_id").annotate(n=Count("id")).order_by("-n")[:2]
+    promising, other = (Workflow.objects.get(pk=row["workflow_id"]) for row in top)
+    today = timezone.localdate()
+    fortnight = {
+        "promised_from": today - dt.timedelta(days=7),
+        "promised_to": today + dt.timedelta(days=7),
+    }
+    compare = {"a": promising.workflow_id, "b": other.workflow_id, **year}
+    promises, numbers = "/admin/collections_app/promise/", "/admin/collections_app/numberhealth/"
+    return [
+        Surface("collections dashboard", "12 months, outcome group",
+                "/dashboard/" + q(outcome_group=group, **year)),
+        Surface("collections dashboard", "12 months, intention",
+                "/dashboard/" + q(intention=promising_intention, **year)),
+        Surface("collections api", "outcomes calls by hour",
+                "/api/outcomes/" + q(kind="calls", group_by="hour")),
+        Surface("collections api", "outcomes calls by weekday",
+                "/api/outcomes/" + q(kind="calls", group_by="weekday")),
+        Surface("collections api", "outcomes calls by outcome group",
+                "/api/outcomes/" + q(kind="calls", group_by="outcome_group")),
+        Surface("collections admin", "promises", promises),
+        Surface("collections admin", "promises lapsed", promises + q(status="lapsed")),
+        Surface("collections admin", "promises due", promises + q(status="due")),
+        Surface("collections admin", "promises workflow",
+                promises + q(workflow__id__exact=promising.pk)),
+        Surface("collections admin", "promises CSV (first row)",
+                promises + "export-csv/", first_byte=True),
+        Surface("collections admin", "number health", numbers),
+        Surface("collections admin", "number health unreachable",
+                numbers + q(health="unreachable")),
+        Surface("collections pages", "promises due today", "/collections/promises/due/"),
+        Surface("collections pages", "compare, 12 months", "/collections/compare/" + q(**compare)),
+        Surface("collections api", "promises", "/api/promises/"),
+        Surface("collections api", "promises open", "/api/promises/" + q(status="open")),
+        Surface("collections api", "promises due", "/api/promises/" + q(status="due")),
+        Surface("collections api", "promises promised in a fortnight",
+                "/api/promises/" + q(**fortnight)),
+        Surface("collections api", "promises workflow",
+                "/api/promises/" + q(workflow_id=promising.workflow_id)),
+        Surface("collections api", "promises case id",
+                "/api/promises/" + q(case_id=promise.case_id)),
+        Surface("collections api", "numbers unreachable",
+                "/api/numbers/" + q(health="unreachable")),
+        Surface("collections api", "compare, 12 months", "/api/compare/" + q(**compare)),
+    ]  # fmt: skip
 
 
 def fetch(port: int, cookie: str, surface: Surface) -> tuple[float, int | str]:
