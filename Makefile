@@ -58,9 +58,13 @@ fuzz: setup
 
 # Mutation testing (mutmut, configured in pyproject.toml) of the inbox's receiving and dedup
 # service, the signature check and the masking: the score and each survivor in docs/mutation.md.
+mutation: MUTATION_DATABASE_URL ?= postgres://root@127.0.0.1:5432/airudder_mutation
 mutation: setup
+	@# On PostgreSQL, so that its branches (timeouts, row locks) are tested too: docs/mutation.md.
+	@pg_isready -q -d "$(MUTATION_DATABASE_URL)" \
+	  || { echo "make mutation needs PostgreSQL at MUTATION_DATABASE_URL"; exit 1; }
 	rm -rf mutants
-	$(BIN)/mutmut run --max-children 2
+	DATABASE_URL="$(MUTATION_DATABASE_URL)" $(BIN)/mutmut run --max-children 2
 	$(BIN)/mutmut results
 
 lint: setup
