@@ -449,3 +449,38 @@ def test_local_numbers_are_read_in_the_endpoints_country(endpoint, call_payload)
     event = _receive(endpoint, json.dumps(call_payload).encode(), enqueue=False).event
     webhook_event_process(event_id=event.pk)
     assert CallResult.objects.get().callee_number_key == "639171234567"
+
+
+def test_events_received_at_the_same_moment_are_processed_in_the_order_they_were_stored(
+    endpoint, replace_processor
+):
+    from django.utils import timezone
+
+    from integrations.services import webhook_events_process
+
+    now = timezone.now()
+    first = _event(endpoint, WebhookEvent.Status.FAILED, "first")
+    second = _event(endpoint, WebhookEvent.Status.FAILED, "second")
+    # The first row written last (PostgreSQL then reads it after the second one).
+    for event in (second, first):
+        WebhookEvent.objects.filter(pk=event.pk).update(received_at=now)
+    seen = []
+    replace_processor("call_result", lambda inbound: seen.append(inbound.event_id))
+    webhook_events_process(statuses=[WebhookEvent.Status.FAILED])
+    assert seen == [first.pk, second.pk]
+
+
+def test_processing_an_event_reads_its_endpoint_in_the_same_query(endpoint, replace_processor):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from integrations.services import webhook_event_process
+
+    event = _event(endpoint, WebhookEvent.Status.RECEIVED, "k")
+    replace_processor("call_result", lambda inbound: None)
+    with CaptureQueriesContext(connection) as queries:
+        webhook_event_process(event_id=event.pk)
+    endpoint_table = WebhookEndpoint._meta.db_table
+    assert not [q for q in queries if f'FROM "{endpoint_table}"' in q["sql"]]
+    event.refresh_from_db()
+    assert event.status == WebhookEvent.Status.PROCESSED
