@@ -11,7 +11,7 @@ from records.money import money_text
 from .exports import NUMBERS_CSV, PROMISES_CSV
 from .models import NumberHealth, Outcome, Promise, SlotNames
 from .numbers import health_q, with_health
-from .promises import status_q, with_status
+from .promises import due_within_q, status_q, with_status
 from .services import outcome_reclassify, promises_reread
 
 
@@ -103,6 +103,17 @@ class PromiseStatusFilter(NowFilter):
     options, condition = Promise.Status.choices, status_q
 
 
+class PromiseSoonFilter(NowFilter):
+    """Open promises falling due in the next seven days of each account (the dashboard's link)."""
+
+    title, parameter_name = "falls due", "due"
+    options = [("week", "In the next 7 days")]
+
+    @staticmethod
+    def condition(value):
+        return due_within_q(7)
+
+
 class HealthFilter(NowFilter):
     """Health under the current thresholds (``collections_app.numbers``)."""
 
@@ -120,6 +131,7 @@ class PromiseAdmin(ComputedRowsAdmin):
     ]  # fmt: skip
     list_filter = [
         PromiseStatusFilter,
+        PromiseSoonFilter,
         "promised_date",
         ("workflow", admin.RelatedFieldListFilter),
         ("endpoint", admin.RelatedFieldListFilter),

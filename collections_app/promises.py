@@ -53,6 +53,15 @@ def status_q(status: str, now: dt.datetime | None = None) -> Q:
     return Q(superseded=False) & dated
 
 
+def due_within_q(days: int, now: dt.datetime | None = None) -> Q:
+    """Open promises whose date falls in the ``days`` after today, today read in each account's
+    zone (at 18:00 UTC it is already tomorrow in Jakarta)."""
+    soon = Q(pk__in=[])
+    for where, today in _todays(now or timezone.now()):
+        soon |= where & Q(promised_date__gt=today, promised_date__lte=today + dt.timedelta(days))
+    return Q(superseded=False) & soon
+
+
 def with_status(promises: QuerySet, now: dt.datetime | None = None) -> QuerySet:
     """``promises`` each annotated with its ``status`` at ``now``."""
     now = now or timezone.now()

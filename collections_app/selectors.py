@@ -11,7 +11,7 @@ from records.scope import visible
 
 from .models import NumberHealth, Promise
 from .numbers import with_health
-from .promises import status_q, with_status
+from .promises import due_within_q, status_q, with_status
 
 DUE_TODAY_LIMIT = 500
 
@@ -54,13 +54,10 @@ def promises_now(user, workflow_ids=(), now: dt.datetime | None = None) -> Promi
         status_q(Promise.Status.OPEN, now) | status_q(Promise.Status.DUE, now)
     )
     amounts = standing.exclude(amount=None).values("currency").annotate(total=Sum("amount"))
-    week = timezone.localdate(now) + dt.timedelta(days=7)
     return PromisesNow(
         amounts={row["currency"]: row["total"] for row in amounts.order_by("currency")},
         due_today=promises.filter(status_q(Promise.Status.DUE, now)).count(),
-        due_soon=promises.filter(
-            status_q(Promise.Status.OPEN, now), promised_date__lte=week
-        ).count(),
+        due_soon=promises.filter(due_within_q(7, now)).count(),
         lapsed=promises.filter(status_q(Promise.Status.LAPSED, now)).count(),
     )
 

@@ -1,14 +1,11 @@
 """The outcomes dashboard and its CSV downloads; the sections come from the record kinds."""
 
-import datetime as dt
-
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from collections_app.selectors import promises_now
@@ -203,16 +200,11 @@ def _promises(user, data) -> dict | None:
         return None
     now = promises_now(user, data.getlist("workflow_id"))
     base = reverse("admin:collections_app_promise_changelist")
-    today = timezone.localdate()
-    week = today + dt.timedelta(days=8)
     return {
         "amounts": [money_text(total, currency) for currency, total in now.amounts.items()],
         "open_url": f"{base}?status=open",
         "due_today": (now.due_today, f"{base}?status=due"),
-        "due_soon": (
-            now.due_soon,
-            f"{base}?status=open&promised_date__gte={today}&promised_date__lt={week}",
-        ),
+        "due_soon": (now.due_soon, f"{base}?due=week"),
         "lapsed": (now.lapsed, f"{base}?status=lapsed"),
     }
 

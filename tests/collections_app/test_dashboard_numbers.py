@@ -93,12 +93,12 @@ def test_a_relabelled_intention_changes_the_numbers_of_rolled_days(
     assert CallResult.objects.filter(collections_contact__right_party=True).count() == 2
 
 
-def test_the_dashboard_says_what_is_promised_now(client, call):
+def test_the_dashboard_says_what_is_promised_now(client, call, endpoint):
     import datetime as dt
 
     from django.utils import timezone
 
-    today = timezone.localdate()
+    today = timezone.now().astimezone(endpoint.tzinfo).date()  # the account's today, not UTC's
     start = (today - dt.timedelta(days=3)).strftime("%Y-%m-%d 09:00:00")
     for name, days in (("due", 0), ("soon", 3), ("later", 20), ("gone", -2)):
         call(
