@@ -21,6 +21,24 @@ class Classified:
     right_party: bool
     promise: bool
 
+    def fields(self) -> dict:
+        """The contact's columns this classification decides."""
+        return {
+            "answered": self.answered,
+            "intention": self.intention,
+            "labels": self.labels,
+            "group": self.group,
+            "right_party": self.right_party,
+            "promise": self.promise,
+        }
+
+
+def occurred_at(record):
+    """When a call or session happened: always a time, as AI Rudder may leave its own out."""
+    if hasattr(record, "multi_label"):
+        return record.started_at or record.last_pushed_at
+    return record.ended_at or record.started_at or record.notified_at
+
 
 def _label_names(record) -> dict:
     labels = record.multi_label if hasattr(record, "multi_label") else record.event_label
@@ -66,16 +84,8 @@ def contact_record(record, *, endpoint_id: int | None, classified: Classified) -
         "endpoint_id": endpoint_id,
         "workflow_id": record.workflow_id,
         "number_key": record.callee_number_key if is_call else record.callee_key,
-        # Always a time: AI Rudder may leave the call's or session's own times out.
-        "occurred_at": (record.started_at or record.last_pushed_at)
-        if is_call
-        else (record.ended_at or record.started_at or record.notified_at),
-        "answered": classified.answered,
-        "intention": classified.intention,
-        "labels": classified.labels,
-        "group": classified.group,
-        "right_party": classified.right_party,
-        "promise": classified.promise,
+        "occurred_at": occurred_at(record),
+        **classified.fields(),
     }
     contact, _ = Contact.objects.update_or_create(
         source=classified.source, call_id=record.call_id, defaults=values

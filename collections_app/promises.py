@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from integrations.models import WebhookEndpoint
 
-from .contacts import Classified
+from .contacts import Classified, occurred_at
 from .models import Promise, Source
 from .terms import promise_terms
 
@@ -71,12 +71,6 @@ def with_status(promises: QuerySet, now: dt.datetime | None = None) -> QuerySet:
     )
 
 
-def _made_at(record, is_call: bool) -> dt.datetime:
-    if is_call:
-        return record.started_at or record.last_pushed_at
-    return record.ended_at or record.started_at or record.notified_at
-
-
 def _related(promise: Promise) -> Q:
     match = Q(pk__in=[])
     if promise.case_id:
@@ -124,7 +118,7 @@ def promise_record(record, *, endpoint_id: int | None, classified: Classified) -
         if is_call
         else record.callee_key,
         "case_id": record.case_id if is_call else str(variables.get("case_id") or "")[:128],
-        "made_at": _made_at(record, is_call),
+        "made_at": occurred_at(record),
         "promised_date": terms.date,
         "amount": terms.amount if terms.amount is not None else owing,
         "amount_is_owing": terms.amount is None and owing is not None,

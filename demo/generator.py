@@ -209,6 +209,11 @@ def _promise_terms(rng, demo, group: str, customer: Customer, started: datetime)
     return {}, ""
 
 
+def _record_ids(pk, call_id, workflow, endpoint_id) -> dict:
+    """The columns every generated call and session starts with."""
+    return {"id": pk, "call_id": call_id, "workflow_id": workflow.pk, "endpoint_id": endpoint_id}
+
+
 def _call_rows(rng, index, call_id, pk, workflow, demo, customer, started, now, endpoint_id):
     zone = zoneinfo.ZoneInfo(rng.choice(ZONES))
     answered = rng.random() < customer.answers
@@ -220,10 +225,7 @@ def _call_rows(rng, index, call_id, pk, workflow, demo, customer, started, now, 
         slots, asr_ptp = _promise_terms(rng, demo, groups[intention], customer, started)
     number = customer.phone
     call = {
-        "id": pk,
-        "call_id": call_id,
-        "workflow_id": workflow.pk,
-        "endpoint_id": endpoint_id,
+        **_record_ids(pk, call_id, workflow, endpoint_id),
         "task_id": stable_id(demo.workflow_id, "task", str(index // 5000)),
         "robot_id": demo.robot_id,
         "callee_number": number,
@@ -370,10 +372,7 @@ def _session_rows(rng, call_id, pk, message_pk, workflow, demo, customer, ended,
         )
     number = customer.phone
     session = {
-        "id": pk,
-        "call_id": call_id,
-        "workflow_id": workflow.pk,
-        "endpoint_id": endpoint_id,
+        **_record_ids(pk, call_id, workflow, endpoint_id),
         "nodetask_id": stable_id(demo.workflow_id, "node"),
         "nodetask_name": "WABA Template",
         "waba_task_id": stable_id(demo.workflow_id, "waba"),

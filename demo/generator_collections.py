@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from types import SimpleNamespace
 
-from collections_app.contacts import classify
+from collections_app.contacts import classify, occurred_at
 from collections_app.models import Contact, NumberHealth, Outcome, Promise, Source
 from collections_app.numbers import number_health_refresh
 from collections_app.terms import promise_terms
@@ -88,7 +88,7 @@ class CollectionsRows:
         record = SimpleNamespace(**row)
         self._seed_record(record, is_call=True)
         classified = classify(record, self.vocab)
-        occurred = record.started_at or record.last_pushed_at
+        occurred = occurred_at(record)
         contact = self._contact(record, classified, record.callee_number_key, occurred)
         contact["call_result_id"] = record.id
         if classified.promise:
@@ -108,7 +108,7 @@ class CollectionsRows:
         record = SimpleNamespace(**row)
         self._seed_record(record, is_call=False)
         classified = classify(record, self.vocab)
-        occurred = record.ended_at or record.started_at or record.notified_at
+        occurred = occurred_at(record)
         contact = self._contact(record, classified, record.callee_key, occurred)
         contact["chat_session_id"] = record.id
         if classified.promise:
@@ -132,12 +132,7 @@ class CollectionsRows:
             "workflow_id": record.workflow_id,
             "number_key": number_key,
             "occurred_at": occurred,
-            "answered": classified.answered,
-            "intention": classified.intention,
-            "labels": classified.labels,
-            "group": classified.group,
-            "right_party": classified.right_party,
-            "promise": classified.promise,
+            **classified.fields(),
         }
 
     def _promise(self, record, classified, source, made_at, *, number, key, case_id, currency,

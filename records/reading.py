@@ -14,7 +14,7 @@ from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDate
 from django.utils import timezone
 
 from records.erasure import ErasurePart
-from records.exports import CsvExport
+from records.exports import RECORD_COLUMNS, CsvExport, fields
 
 DAY = "day"  # the group of the local day of the kind's ``day_field``
 
@@ -358,6 +358,17 @@ def records_label(kind: str, records, dimension: str = "intention") -> list:
         for record in rows:
             setattr(record, f"{dimension}_label", words.get(getattr(record, dimension), ""))
     return records
+
+
+def record_csv(kind: str, name: str, *columns) -> CsvExport:
+    """A record kind's CSV: the columns every record has, its own, then the intention's label
+    in the account's words (last, so that the other columns keep their places)."""
+    return CsvExport(
+        name=name,
+        select_related=("workflow",),
+        prepare=lambda rows: records_label(kind, rows),
+        columns=(*RECORD_COLUMNS, *columns, *fields("intention_label")),
+    )
 
 
 def has_labels(kind: str, dimension: str) -> bool:
