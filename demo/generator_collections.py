@@ -85,12 +85,7 @@ class CollectionsRows:
 
     def call(self, row: dict) -> dict:
         """The contact of a generated call (its number's health and promise noted)."""
-        record = SimpleNamespace(**row)
-        self._seed_record(record, is_call=True)
-        classified = classify(record, self.vocab)
-        occurred = occurred_at(record)
-        contact = self._contact(record, classified, record.callee_number_key, occurred)
-        contact["call_result_id"] = record.id
+        record, classified, occurred, contact = self._classified(row, is_call=True)
         if classified.promise:
             self._promise(
                 record, classified, Source.CALL, occurred,
@@ -105,12 +100,7 @@ class CollectionsRows:
 
     def session(self, row: dict) -> dict:
         """The contact of a generated chat session (and its promise noted)."""
-        record = SimpleNamespace(**row)
-        self._seed_record(record, is_call=False)
-        classified = classify(record, self.vocab)
-        occurred = occurred_at(record)
-        contact = self._contact(record, classified, record.callee_key, occurred)
-        contact["chat_session_id"] = record.id
+        record, classified, occurred, contact = self._classified(row, is_call=False)
         if classified.promise:
             variables = record.variables if isinstance(record.variables, dict) else {}
             self._promise(
@@ -120,6 +110,17 @@ class CollectionsRows:
                 currency=str(variables.get("currency") or "")[:16], asr_ptp="", owing=None,
             )  # fmt: skip
         return contact
+
+    def _classified(self, row: dict, *, is_call: bool) -> tuple:
+        """The generated ``row`` as a record, its classification, time and contact row."""
+        record = SimpleNamespace(**row)
+        self._seed_record(record, is_call=is_call)
+        classified = classify(record, self.vocab)
+        occurred = occurred_at(record)
+        key = record.callee_number_key if is_call else record.callee_key
+        contact = self._contact(record, classified, key, occurred)
+        contact["call_result_id" if is_call else "chat_session_id"] = record.id
+        return record, classified, occurred, contact
 
     def _contact(self, record, classified, number_key: str, occurred: datetime) -> dict:
         self.contacts += 1
