@@ -64,6 +64,16 @@ CALLS = RecordKind(
     by_workflow=("answered_rate", "average_talk_seconds"),
     filters=("workflow_id", "robot_id", "intention", "outcome_group"),
     rolled_keys={"robot_id": "robot_id"},
+    # Under a filter on intention or outcome group, the other tables come from the rollups.
+    crossed=(
+        ("intention", "outcome_group"),
+        ("intention", "hour"),
+        ("intention", "hangup_type"),
+        ("intention", "ring_type"),
+        ("outcome_group", "hour"),
+        ("outcome_group", "hangup_type"),
+        ("outcome_group", "ring_type"),
+    ),
     expires=("call results", "last_pushed_at"),
     erase=call_results_erasure,
 )

@@ -22,7 +22,8 @@ MEASURE_SLOTS = 6  # stored measures per kind of record (``RecordKind.stored_mea
 
 class OutcomeDay(models.Model):
     """One day's numbers of one kind of record for one workflow and account, one combination of
-    the rolled keys (robot, channel) and one value of one rolled split (``dimension``).
+    the rolled keys (robot, channel) and one value of one rolled split (``dimension``), or of two
+    crossed splits (``value`` and ``value2``).
 
     ``count`` counts records; ``sum_i``/``n_i`` hold the parts of the kind's i-th stored measure
     (a count, a sum, or an average's sum and count), so numbers over many days add up exactly.
@@ -41,6 +42,8 @@ class OutcomeDay(models.Model):
     channel = models.CharField(max_length=64, blank=True)
     dimension = models.CharField(max_length=32)
     value = models.CharField(max_length=128, blank=True)
+    # A crossed split (``RecordKind.crossed``, dimension ``"intention|hour"``): the second value.
+    value2 = models.CharField(max_length=128, blank=True, default="")
     count = models.PositiveIntegerField()
 
     class Meta:

@@ -14,7 +14,7 @@ from itertools import groupby
 from django.apps import apps
 from django.db import transaction
 from django.db.models import Q, Sum
-from django.db.models.functions import TruncDate
+from django.db.models.functions import ExtractIsoWeekDay, TruncDate
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
 
@@ -45,7 +45,7 @@ def layout(kind: RecordKind) -> str:
     described = "|".join(
         [
             timezone.get_default_timezone_name(),
-            ",".join(d.key for d in kind.rolled_dimensions),
+            ",".join("|".join(split) for split in kind.rolled_splits),
             ",".join(f"{m.name}:{m.how}:{m.field}:{m.condition}" for m in kind.stored_measures),
             ",".join(kind.rolled_keys.values()),
             "endpoint",
@@ -90,19 +90,21 @@ def roll_days(kind: RecordKind, first: dt.date, last: dt.date) -> int:
         )
         records = kind.computed(records, [d.key for d in kind.rolled_dimensions])
         rows = []
-        for dimension in kind.rolled_dimensions:
-            grouped = records.values(
-                DAY, "workflow_id", "endpoint_id", *keys, dimension.key
-            ).annotate(**kind.parts())
+        for split in kind.rolled_splits:
+            grouped = records.values(DAY, "workflow_id", "endpoint_id", *keys, *split).annotate(
+                **kind.parts()
+            )
             for row in grouped:
+                values = ["" if row[key] is None else row[key] for key in split]
                 rows.append(
                     OutcomeDay(
                         kind=kind.key,
                         day=row[DAY],
                         workflow_id=row["workflow_id"],
                         endpoint_id=row["endpoint_id"],
-                        dimension=dimension.key,
-                        value="" if row[dimension.key] is None else row[dimension.key],
+                        dimension="|".join(split),
+                        value=values[0],
+                        value2=values[1] if len(values) > 1 else "",
                         count=row["count"],
                         **{key: row[key] or "" for key in keys},
                         **{slot: row[part] or 0 for part, slot in slots.items()},
@@ -268,6 +270,16 @@ def _values(field: str, values: list[str]) -> Q:
     return match
 
 
+def _added(mine: dict, theirs: dict) -> dict:
+    """Two rows of one group added up: their counts and measures' parts (names stay)."""
+    return {
+        name: (mine[name] or 0) + (value or 0)
+        if name == "count" or name.startswith("_")
+        else mine[name]
+        for name, value in theirs.items()
+    }
+
+
 class Facts:
     """The numbers of a ``RecordKind`` (``summary``, ``count``, ``daily``) over a FilterSet's
     records, from the rollups for the clean days of the period and from the records for the
@@ -337,14 +349,29 @@ class Facts:
             days = days.filter(day__gte=date_from)
         return _runs(days.values_list("day", flat=True))
 
-    def servable(self, group_by: list[str]) -> bool:
-        """Whether the rollups split this way: by workflow, day and at most one rolled split
-        (the filtered one, under a split filter)."""
-        rolled = {d.key for d in self.kind.rolled_dimensions}
-        if self.split:
-            rolled = {self.split[0]}
+    def _plan(self, group_by: list[str]) -> tuple[tuple[str, ...], bool] | None:
+        """Which rollup rows split this way (a rolled dimension, or a crossing of two), and
+        whether the weekday is read from their day; ``None``: the rollups do not.
+
+        Under a split filter the filtered dimension is always among them, so that its values
+        can be picked; a weekday beside another split is its day's (``Dimension.of_day``)."""
+        groups = self.kind.groups
         splits = [key for key in group_by if key not in (WORKFLOW.key, DAY)]
-        return len(splits) <= 1 and set(splits) <= rolled
+        from_day = [k for k in splits if groups[k].of_day and (len(splits) > 1 or self.split)]
+        splits = [key for key in splits if key not in from_day]
+        if self.split:
+            splits = [self.split[0], *(key for key in splits if key != self.split[0])]
+        if not splits:
+            splits = [self.kind.rolled_dimensions[0].key]  # any one split adds up to the totals
+        for rolled in self.kind.rolled_splits:
+            if len(rolled) == len(splits) and set(rolled) == set(splits):
+                return rolled, bool(from_day)
+        return None
+
+    def servable(self, group_by: list[str]) -> bool:
+        """Whether the rollups split this way: by workflow, day, weekday and one rolled split
+        or two crossed ones (under a split filter, the filtered one among them)."""
+        return self._plan(group_by) is not None
 
     def count(self, group_by: list[str]) -> list[dict]:
         """As ``RecordKind.count`` over the filtered records: every measure per group (from
@@ -354,36 +381,31 @@ class Facts:
         rows = {self.kind.row_key(r, group_by): r for r in self.kind.raw(self.records, group_by)}
         for row in self._rolled_raw(group_by):
             key = self.kind.row_key(row, group_by)
-            if key in rows:
-                rows[key] = {
-                    name: (rows[key][name] or 0) + (value or 0)
-                    if name == "count" or name.startswith("_")
-                    else rows[key][name]
-                    for name, value in row.items()
-                }
-            else:
-                rows[key] = row
+            rows[key] = _added(rows[key], row) if key in rows else row
         return self.kind.ordered([self.kind.finish(row) for row in rows.values()], group_by)
 
     def _rolled_raw(self, group_by: list[str]) -> list[dict]:
         kind_groups = self.kind.groups
-        splits = [key for key in group_by if key not in (WORKFLOW.key, DAY)]
-        dimension = splits[0] if splits else self.kind.rolled_dimensions[0].key
-        rolled = self.rolled
+        split, from_day = self._plan(group_by)
+        place = dict(zip(split, ("value", "value2"), strict=False))  # each split's column
+        rows = self.rolled.filter(dimension="|".join(split)).order_by()
         if self.split:
             dimension, values = self.split
-            rolled = rolled.filter(_values("value", values))
+            rows = rows.filter(_values(place[dimension], values))
+        if from_day:
+            rows = rows.annotate(weekday=ExtractIsoWeekDay(DAY))
         columns = {}  # row name -> rollup column, in the order of ``group_by`` as the records
         for key in group_by:
             if key == WORKFLOW.key:
                 columns.update(workflow_id="workflow__workflow_id", workflow_name="workflow__name")
+            elif key == DAY:
+                columns[key] = DAY
             else:
-                columns[key] = DAY if key == DAY else "value"
+                columns[key] = place.get(key, key)  # a weekday from the day is ``weekday``
         sums = {"count": Sum("count", default=0)}
         sums.update({part: Sum(slot, default=0) for part, slot in _slots(self.kind).items()})
-        rows = rolled.filter(dimension=dimension).order_by()
         if columns:
-            rows = rows.values(*columns.values()).annotate(**sums)
+            rows = rows.values(*dict.fromkeys(columns.values())).annotate(**sums)
         else:
             rows = [rows.aggregate(**sums)]
         timed = {key for key in group_by if key in kind_groups and kind_groups[key].of_time}

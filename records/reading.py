@@ -53,6 +53,8 @@ class Dimension:
     choices: tuple[str, ...] = ()
     # A related column it is read from, named by its key in rows (``contact__group``).
     source: str = ""
+    # Its value is the ISO weekday of the day a record is counted on (rollups need not keep it).
+    of_day: bool = False
 
     @property
     def grouped_on(self) -> tuple[str, ...]:
@@ -72,7 +74,7 @@ class Dimension:
 
 
 HOUR = Dimension("hour", "Hour", of_time=local_hour, table="heatmap", title="When customers answer")
-WEEKDAY = Dimension("weekday", "Weekday", of_time=local_weekday)
+WEEKDAY = Dimension("weekday", "Weekday", of_time=local_weekday, of_day=True)
 
 WORKFLOW = Dimension(
     key="workflow",
@@ -175,6 +177,8 @@ class RecordKind:
       row of them (what collections count); ``by_workflow``: the measures of its workflows
       table; ``filters``: the FilterSet parameters the dashboard offers;
     - ``rolled_keys``: filter parameters the rollups carry, each with its ``OutcomeDay`` column;
+    - ``crossed``: pairs of rolled dimensions also counted together, so that under a filter on
+      one (``intention=E``) the other's table and the heatmap come from the rollups too;
     - ``expires``: (name, time field) for retention; ``erase``: a customer's share of erasure;
     - ``changed_with``: other models whose writes change its numbers (a contact's right party),
       each as (``app_label.Model``, its link to the record, its time on the record's day).
@@ -196,6 +200,7 @@ class RecordKind:
     by_workflow: tuple[str, ...] = ()
     filters: tuple[str, ...] = ("workflow_id", "robot_id")
     rolled_keys: dict[str, str] = declared(default_factory=dict, hash=False)
+    crossed: tuple[tuple[str, str], ...] = ()
     expires: tuple[str, str] | None = None
     erase: Callable[[str], ErasurePart] | None = None
     changed_with: tuple[tuple[str, str, str], ...] = ()
@@ -217,6 +222,15 @@ class RecordKind:
     @property
     def rolled_dimensions(self) -> tuple[Dimension, ...]:
         return tuple(d for d in self.dimensions if d.rolled)
+
+    @property
+    def rolled_splits(self) -> tuple[tuple[str, ...], ...]:
+        """What ``OutcomeDay`` rows are counted by: each rolled dimension, then each crossing."""
+        rolled = [d.key for d in self.rolled_dimensions]
+        for pair in self.crossed:
+            if len(pair) != 2 or not set(pair) <= set(rolled):
+                raise ValueError(f"{self.key}: crossed {pair!r} is not two rolled dimensions")
+        return (*((key,) for key in rolled), *self.crossed)
 
     @property
     def stored_measures(self) -> tuple[Measure, ...]:

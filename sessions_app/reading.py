@@ -60,6 +60,14 @@ SESSIONS = RecordKind(
     by_workflow=("handed_over_rate",),
     filters=("workflow_id", "robot_id", "channel", "intention", "outcome_group"),
     rolled_keys={"robot_id": "robot_id", "channel": "channel"},
+    # Under a filter on intention or outcome group, the other tables come from the rollups.
+    crossed=(
+        ("intention", "outcome_group"),
+        ("intention", "hour"),
+        ("intention", "end_reason"),
+        ("outcome_group", "hour"),
+        ("outcome_group", "end_reason"),
+    ),
     expires=("chat sessions", "notified_at"),
     erase=chat_sessions_erasure,
 )

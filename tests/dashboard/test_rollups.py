@@ -67,7 +67,8 @@ def filters(**params):
 
 def groups(kind) -> list[list[str]]:
     rolled = [[d.key] for d in kind.rolled_dimensions]
-    return [[], ["workflow"], ["workflow", "intention"], ["day", "workflow"], *rolled]
+    heatmap = ["weekday", "hour"]
+    return [[], ["workflow"], ["workflow", "intention"], ["day", "workflow"], heatmap, *rolled]
 
 
 def counted_from_records(kind, filterset) -> dict:
@@ -243,12 +244,16 @@ def test_a_call_moved_to_another_day_marks_both_days(rolled, django_capture_on_c
 
 @pytest.mark.parametrize(
     "params",
-    [{"intention": "E"}, {"intention": ["E", "__blank__"], "workflow_id": W1}],
+    [
+        {"intention": "E"},
+        {"intention": ["E", "__blank__"], "workflow_id": W1},
+        {"outcome_group": ["no_contact", "other"]},
+    ],
 )
 def test_a_filter_on_one_split_is_served_by_that_splits_rollups(rolled, params):
     """``intention=E`` over a year: the intention rows of value E hold exactly those records,
-    so the totals, the days and the workflows come from the rollups; other splits from the
-    records (the rollups cannot say which hangup types the E calls had)."""
+    so the totals, the days and the workflows come from the rollups, and the other tables and
+    the heatmap from the rollups that cross intention with them (``RecordKind.crossed``)."""
     data = QueryDict(mutable=True)
     for name, value in {**PERIOD, **params}.items():
         data.setlist(name, value if isinstance(value, list) else [value])
@@ -257,5 +262,24 @@ def test_a_filter_on_one_split_is_served_by_that_splits_rollups(rolled, params):
         assert filterset.is_valid()
         facts = rollups.Facts(kind, filterset)
         assert facts._rolled_runs() and not facts.records.exists()
-        assert facts.servable(["workflow"]) and not facts.servable(["hangup_type"])
+        tables = [[d.key] for d in kind.dimensions if d.table in ("split", "by_workflow")]
+        for group in (["workflow"], ["weekday", "hour"], ["day"], *tables):
+            assert facts.servable(group), (kind.key, group)
         assert same(counted_by_facts(kind, filterset), counted_from_records(kind, filterset))
+
+
+def test_a_filter_on_a_split_crossed_with_nothing_counts_the_other_splits_from_the_records(
+    rolled,
+):
+    """``hangup_type=normal``: its own rows serve the totals; ring types, which the rollups never
+    count with hang-up types, are counted from the records, and every number is still exact."""
+    data = QueryDict(mutable=True)
+    for name, value in {**PERIOD, "hangup_type": "normal"}.items():
+        data.setlist(name, [value])
+    filterset = CALLS_KIND.filterset(data=data, queryset=CallResult.objects.all())
+    assert filterset.is_valid()
+    facts = rollups.Facts(CALLS_KIND, filterset)
+    assert facts.servable(["workflow"]) and not facts.servable(["ring_type"])
+    assert same(
+        counted_by_facts(CALLS_KIND, filterset), counted_from_records(CALLS_KIND, filterset)
+    )
