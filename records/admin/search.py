@@ -17,6 +17,10 @@ from records.search import (
     text_hits,
 )
 
+# Text hits read at most: the newest texts' records (a word said in every call would
+# otherwise make the list order a year of records).
+TEXT_MATCHES = 1000
+
 
 class PhoneSearchAdminMixin:
     """The search box: bounded, finds numbers however written, and words in the records' text.
@@ -76,9 +80,24 @@ class PhoneSearchAdminMixin:
                 rows = rows.exclude(**self.masked_texts)
             texts = text_filter(rows, fields, term, masked=not reveal)
             if texts is not None:
-                found = records.filter(pk__in=texts.values(relation.field.attname))
+                keys = self._newest_text_keys(request, texts, relation.field.attname)
+                found = records.filter(pk__in=keys)
                 branches.append(found if reveal else self._not_named(found, term))
         return queryset.filter(pk__in=_union_of_keys(branches)), False
+
+    def _newest_text_keys(self, request, texts, link: str) -> list:
+        """The records of the newest ``TEXT_MATCHES`` matching texts: a common word is in
+        hundreds of thousands of turns, and ordering all their records took seconds. The list
+        says when the search was narrowed so."""
+        keys = list(texts.order_by("-pk").values_list(link, flat=True)[: TEXT_MATCHES + 1])
+        if len(keys) > TEXT_MATCHES and not getattr(request, "_search_narrowed", False):
+            request._search_narrowed = True
+            messages.info(
+                request,
+                f"These words are in more than {TEXT_MATCHES:,} messages or turns: the list "
+                "shows the records of the newest of them. Add a word to narrow the search.",
+            )
+        return sorted(set(keys[:TEXT_MATCHES]))
 
     def get_search_fields(self, request):
         """Without the contact-details permission, no field shown masked is searched."""

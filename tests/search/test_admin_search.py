@@ -165,3 +165,25 @@ def test_history_form_posts_the_number_out_of_the_url(admin_client, records):
     # The links from a record keep working.
     linked = admin_client.get(url, {"call": records["call"].pk})
     assert len(linked.context["rows"]) == 2
+
+
+def test_a_word_in_very_many_texts_lists_the_newest_records_and_says_so(
+    admin_client, records, chat_payload, monkeypatch
+):
+    """Past ``TEXT_MATCHES`` matching messages the list holds the records of the newest, and a
+    message says that it was narrowed; under it nothing is said."""
+    from records.admin import search
+
+    for n in range(3):
+        chat = copy.deepcopy(chat_payload)
+        chat.update(call_id=f"chat-newer-{n}", callee=f"+628110000010{n}")
+        chat["messages"][0]["content"] = {"type": "text", "text": {"body": "cicilan lagi"}}
+        chat_session_record(payload=chat)
+    response = admin_client.get(CHATS, {"q": "cicilan"})
+    assert listed(response) == {"chat-1", "chat-newer-0", "chat-newer-1", "chat-newer-2"}
+    assert not any("narrow" in str(m) for m in get_messages(response.wsgi_request))
+
+    monkeypatch.setattr(search, "TEXT_MATCHES", 2)
+    response = admin_client.get(CHATS, {"q": "cicilan"})
+    assert listed(response) == {"chat-newer-1", "chat-newer-2"}
+    assert any("narrow" in str(m) for m in get_messages(response.wsgi_request))

@@ -9,6 +9,7 @@ import pytest
 from django.contrib import admin
 from django.db import connection
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 
 from calls_app.models import CallResult
 from sessions_app.models import ChatSession
@@ -23,15 +24,23 @@ def postgresql_only():
 
 
 def plan(model, term: str, admin_user) -> str:
+    """The plans of the list's query and of any query its search ran first (the newest
+    matching texts' records)."""
     request = RequestFactory().get("/", {"q": term})
     request.user = admin_user
     model_admin = admin.site._registry[model]
-    queryset, _ = model_admin.get_search_results(request, model.objects.all(), term)
-    sql, params = queryset.query.sql_with_params()
+    with CaptureQueriesContext(connection) as before:
+        queryset, _ = model_admin.get_search_results(request, model.objects.all(), term)
+    explained = []
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
+        for sql in [q["sql"] for q in before.captured_queries if q["sql"].startswith("SELECT")]:
+            cursor.execute(f"EXPLAIN {sql}")
+            explained += [row[0] for row in cursor.fetchall()]
+        sql, params = queryset.query.sql_with_params()
         cursor.execute(f"EXPLAIN {sql}", params)
-        return "\n".join(row[0] for row in cursor.fetchall())
+        explained += [row[0] for row in cursor.fetchall()]
+    return "\n".join(explained)
 
 
 @pytest.mark.parametrize(
