@@ -17,9 +17,23 @@ from records.search import (
     text_hits,
 )
 
-# Text hits read at most: the newest texts' records (a word said in every call would
-# otherwise make the list order a year of records).
-TEXT_MATCHES = 1000
+# Matches a branch of the search reads at most, the newest first: a common name or word is in
+# a hundred thousand records or a million turns, and ordering all of them took seconds.
+SEARCH_MATCHES = 1000
+
+
+def _newest(request, rows, key: str) -> list:
+    """``key`` of the newest ``SEARCH_MATCHES`` of ``rows`` (by primary key); past that many,
+    the list says that it shows the newest only."""
+    keys = list(rows.order_by("-pk").values_list(key, flat=True)[: SEARCH_MATCHES + 1])
+    if len(keys) > SEARCH_MATCHES and not getattr(request, "_search_narrowed", False):
+        request._search_narrowed = True
+        messages.info(
+            request,
+            f"The search matches more than {SEARCH_MATCHES:,} records, messages or turns: the "
+            "list shows the newest of them. Add a word to narrow it.",
+        )
+    return sorted(set(keys[:SEARCH_MATCHES]))
 
 
 class PhoneSearchAdminMixin:
@@ -59,11 +73,10 @@ class PhoneSearchAdminMixin:
         records = self.model._default_manager.all()
         reveal = can_view_contact_details(request.user)
         # No duplicates either way: the list is filtered by a set of keys.
+        branches = []
         if self.get_search_fields(request):
             matches, _ = super().get_search_results(request, records, term)
-        else:
-            matches = records.none()
-        branches = [matches]
+            branches.append(records.filter(pk__in=_newest(request, matches, "pk")))
         if self.workflow_search:
             workflows = _workflows_named(term)
             if workflows:
@@ -80,24 +93,11 @@ class PhoneSearchAdminMixin:
                 rows = rows.exclude(**self.masked_texts)
             texts = text_filter(rows, fields, term, masked=not reveal)
             if texts is not None:
-                keys = self._newest_text_keys(request, texts, relation.field.attname)
-                found = records.filter(pk__in=keys)
+                found = records.filter(pk__in=_newest(request, texts, relation.field.attname))
                 branches.append(found if reveal else self._not_named(found, term))
+        if not branches:
+            return queryset.none(), False
         return queryset.filter(pk__in=_union_of_keys(branches)), False
-
-    def _newest_text_keys(self, request, texts, link: str) -> list:
-        """The records of the newest ``TEXT_MATCHES`` matching texts: a common word is in
-        hundreds of thousands of turns, and ordering all their records took seconds. The list
-        says when the search was narrowed so."""
-        keys = list(texts.order_by("-pk").values_list(link, flat=True)[: TEXT_MATCHES + 1])
-        if len(keys) > TEXT_MATCHES and not getattr(request, "_search_narrowed", False):
-            request._search_narrowed = True
-            messages.info(
-                request,
-                f"These words are in more than {TEXT_MATCHES:,} messages or turns: the list "
-                "shows the records of the newest of them. Add a word to narrow the search.",
-            )
-        return sorted(set(keys[:TEXT_MATCHES]))
 
     def get_search_fields(self, request):
         """Without the contact-details permission, no field shown masked is searched."""

@@ -167,10 +167,10 @@ def test_history_form_posts_the_number_out_of_the_url(admin_client, records):
     assert len(linked.context["rows"]) == 2
 
 
-def test_a_word_in_very_many_texts_lists_the_newest_records_and_says_so(
+def test_a_term_matching_very_many_lists_the_newest_and_says_so(
     admin_client, records, chat_payload, monkeypatch
 ):
-    """Past ``TEXT_MATCHES`` matching messages the list holds the records of the newest, and a
+    """Past ``SEARCH_MATCHES`` matching messages (or records) the list holds the newest, and a
     message says that it was narrowed; under it nothing is said."""
     from records.admin import search
 
@@ -183,7 +183,10 @@ def test_a_word_in_very_many_texts_lists_the_newest_records_and_says_so(
     assert listed(response) == {"chat-1", "chat-newer-0", "chat-newer-1", "chat-newer-2"}
     assert not any("narrow" in str(m) for m in get_messages(response.wsgi_request))
 
-    monkeypatch.setattr(search, "TEXT_MATCHES", 2)
+    monkeypatch.setattr(search, "SEARCH_MATCHES", 2)
     response = admin_client.get(CHATS, {"q": "cicilan"})
     assert listed(response) == {"chat-newer-1", "chat-newer-2"}
     assert any("narrow" in str(m) for m in get_messages(response.wsgi_request))
+    by_id = admin_client.get(CHATS, {"q": "chat-newer"})  # the call ids: records, not texts
+    assert listed(by_id) == {"chat-newer-1", "chat-newer-2"}
+    assert any("narrow" in str(m) for m in get_messages(by_id.wsgi_request))
