@@ -209,8 +209,9 @@ def section(
     numbers, values = _headline(kind, facts)
     total = numbers[0].value
     comparison = None
-    if previous is not None:
-        before, _ = _headline(kind, Facts(kind, previous, user))
+    before_facts = Facts(kind, previous, user) if previous is not None else None
+    if before_facts is not None:
+        before, _ = _headline(kind, before_facts)
         changes = [
             (value, *_change(kind, name)) for value, name in zip(values, kind.headline, strict=True)
         ]
@@ -218,7 +219,6 @@ def section(
     more_cards = None
     if kind.more_numbers:
         more, more_values = _headline(kind, facts, kind.more_numbers)
-        before_facts = Facts(kind, previous, user) if previous is not None else None
         more_cards = _compared(
             kind, kind.more_numbers, more, more_values, before_facts, previous_label
         )

@@ -6,8 +6,10 @@ import datetime as dt
 import re
 
 import pytest
+from django.db import connection
 from django.http import QueryDict
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
 from calls_app.filters import CallResultFilter
 from calls_app.models import CallResult
@@ -283,3 +285,27 @@ def test_a_filter_on_a_split_crossed_with_nothing_counts_the_other_splits_from_t
     assert same(
         counted_by_facts(CALLS_KIND, filterset), counted_from_records(CALLS_KIND, filterset)
     )
+
+
+def test_the_last_days_are_read_once_for_every_table_and_add_up_the_same(rolled):
+    """A week's dashboard: the five rolled days from the rollups, today and yesterday from the
+    records, read by one query per kind however many tables, with the numbers of counting."""
+    today = rollups._today()
+    for n, spec in enumerate(CALLS[:8]):
+        day = today - dt.timedelta(days=n % 2)  # today and yesterday, several splits each
+        late = {**spec, "call_id": f"late-{n}", "start": f"{day} 0{n}:30:00"}
+        call_result_record(payload=call_payload_for(late))
+    week = {"date_from": str(today - dt.timedelta(days=6)), "date_to": str(today)}
+    data = QueryDict(mutable=True)
+    for name, value in week.items():
+        data[name] = value
+    filterset = CALLS_KIND.filterset(data=data, queryset=CallResult.objects.all())
+    assert filterset.is_valid()
+    facts = rollups.Facts(CALLS_KIND, filterset)
+    assert facts._few_days_unrolled()
+    with CaptureQueriesContext(connection) as queries:
+        counted = counted_by_facts(CALLS_KIND, filterset)
+    assert counted["summary"]["total"] == 8
+    assert same(counted, counted_from_records(CALLS_KIND, filterset))
+    read = [q for q in queries.captured_queries if 'FROM "calls_app_callresult"' in q["sql"]]
+    assert len(read) == 1  # once, for every grouping
