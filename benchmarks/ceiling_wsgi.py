@@ -26,6 +26,15 @@ def store(request, token: str, kind: str):
     return HttpResponse("{}", content_type="application/json")
 
 
-urlpatterns = [path("webhooks/airudder/<str:token>/<str:kind>/", store)]
+def alive(request):
+    """What ``webhook_ingest.py`` polls until the server answers (a 404 page would need the
+    project's URLs to render)."""
+    return HttpResponse("ok")
+
+
+urlpatterns = [
+    path("webhooks/airudder/<str:token>/<str:kind>/", store),
+    path("healthz", alive),
+]
 settings.ROOT_URLCONF = __name__
 application = get_wsgi_application()
