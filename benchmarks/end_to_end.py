@@ -56,17 +56,22 @@ def parse_args() -> argparse.Namespace:
 
 
 def bodies(run: str):
-    """Endless distinct deliveries, chat and call in turn, from AI Rudder's examples."""
+    """Endless distinct deliveries, chat and call in turn, from AI Rudder's examples, each
+    pair to a customer of its own (a campaign's customers; one number called 15,000 times
+    would make each call's number health read all of them)."""
     chat = json.loads(common.CHAT_EXAMPLE.read_text())
     call = json.loads(common.CALL_EXAMPLE.read_text())
     for index in itertools.count():
+        number = f"+62812{index // 2:07d}"
         if index % 2:
             payload = copy.deepcopy(call)
             payload["call"]["call_id"] = f"e2e-{run}-call-{index:07d}"
+            payload["call"]["callee_number"] = payload["callee"]["callee_number"] = number
             yield "call", json.dumps(payload).encode()
         else:
             payload = copy.deepcopy(chat)
             payload["call_id"] = f"e2e-{run}-chat-{index:07d}"
+            payload["callee"] = number
             payload["timestamp"] += index
             yield "chat", json.dumps(payload).encode()
 
