@@ -405,13 +405,12 @@ class Facts:
         if self._fine is None:
             fine = [WORKFLOW.key, DAY, *(d.key for d in self.kind.rolled_dimensions)]
             self._fine = self.kind.raw(self.records, fine)
-        groups = self.kind.groups
-        names = [n for key in group_by for n in groups[key].row_keys]
-        keyed = [n for key in group_by for n in (groups[key].row_keys[:1])]  # as ``row_key``
+        names = [n for key in group_by for n in self.kind.groups[key].row_keys]
+        keyed = self.kind.key_names(group_by)
         parts = ["count", *self.kind.parts()]
         sums: dict[tuple, tuple[dict, list]] = {}
         for row in self._fine:
-            key = tuple("" if row[n] is None else str(row[n]) for n in keyed)
+            key = self.kind.row_key(row, group_by, keyed)
             if key not in sums:
                 sums[key] = (row, [0] * len(parts))
             added = sums[key][1]

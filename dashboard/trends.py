@@ -42,10 +42,6 @@ class Trend:
     period: str = ""
 
     @property
-    def labels(self) -> list[Bar]:
-        return [bar for bar in self.bars if bar.show_label]
-
-    @property
     def bars_html(self) -> str:
         """The bars as HTML, built here rather than by a template loop (a year is 366 bars, which
         the template language renders several times slower); every value escaped."""

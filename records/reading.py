@@ -206,6 +206,12 @@ class RecordKind:
     changed_with: tuple[tuple[str, str, str], ...] = ()
     position: int = 0
 
+    def __post_init__(self):
+        rolled = {d.key for d in self.rolled_dimensions}
+        for pair in self.crossed:
+            if len(pair) != 2 or not set(pair) <= rolled:
+                raise ValueError(f"{self.key}: crossed {pair!r} is not two rolled dimensions")
+
     @property
     def table_prefix(self) -> str:
         return self.key.removesuffix("s")
@@ -226,11 +232,7 @@ class RecordKind:
     @property
     def rolled_splits(self) -> tuple[tuple[str, ...], ...]:
         """What ``OutcomeDay`` rows are counted by: each rolled dimension, then each crossing."""
-        rolled = [d.key for d in self.rolled_dimensions]
-        for pair in self.crossed:
-            if len(pair) != 2 or not set(pair) <= set(rolled):
-                raise ValueError(f"{self.key}: crossed {pair!r} is not two rolled dimensions")
-        return (*((key,) for key in rolled), *self.crossed)
+        return (*((d.key,) for d in self.rolled_dimensions), *self.crossed)
 
     @property
     def stored_measures(self) -> tuple[Measure, ...]:
@@ -307,12 +309,17 @@ class RecordKind:
     def daily(self, queryset: QuerySet) -> list[dict]:
         return self.count(queryset, [DAY])
 
-    def row_key(self, row: dict, group_by: list[str]) -> tuple:
-        """What identifies a row's group (a workflow by its id, not its name)."""
-        keys = []
+    def key_names(self, group_by: list[str]) -> list[str]:
+        """The names in a row that identify its group (a workflow by its id, not its name)."""
+        names = []
         for key in group_by:
-            keys.extend(["workflow_id"] if key == WORKFLOW.key else self.groups[key].row_keys)
-        return tuple("" if row[k] is None else str(row[k]) for k in keys)
+            names.extend(["workflow_id"] if key == WORKFLOW.key else self.groups[key].row_keys)
+        return names
+
+    def row_key(self, row: dict, group_by: list[str], names: list[str] | None = None) -> tuple:
+        """What identifies a row's group (``names``: ``key_names(group_by)``, if at hand)."""
+        names = self.key_names(group_by) if names is None else names
+        return tuple("" if row[k] is None else str(row[k]) for k in names)
 
     def ordered(self, rows: list[dict], group_by: list[str]) -> list[dict]:
         """By day (oldest first, rows without a day last), then largest, then by name."""

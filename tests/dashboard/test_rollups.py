@@ -309,3 +309,10 @@ def test_the_last_days_are_read_once_for_every_table_and_add_up_the_same(rolled)
     assert same(counted, counted_from_records(CALLS_KIND, filterset))
     read = [q for q in queries.captured_queries if 'FROM "calls_app_callresult"' in q["sql"]]
     assert len(read) == 1  # once, for every grouping
+
+
+def test_a_crossing_of_a_split_the_rollups_do_not_keep_is_refused_when_declared():
+    import dataclasses
+
+    with pytest.raises(ValueError, match="crossed"):
+        dataclasses.replace(CALLS_KIND, crossed=(("intention", "answered"),))
