@@ -9,11 +9,11 @@ class CollectionsAppConfig(AppConfig):
     verbose_name = "Collections"
 
     def ready(self):
-        from integrations.signals import event_processed
+        from integrations.signals import events_processed
 
-        from .receivers import on_event_processed
+        from .receivers import on_events_processed
 
-        event_processed.connect(on_event_processed, dispatch_uid="collections_app.record")
+        events_processed.connect(on_events_processed, dispatch_uid="collections_app.record")
 
         from records import erasure as erasures
 

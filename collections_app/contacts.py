@@ -7,6 +7,8 @@ A right-party contact is an answered call, or a session, whose group says the de
 
 from dataclasses import dataclass
 
+from records.signals import rows_saved
+
 from .models import RIGHT_PARTY_GROUPS, Contact, Group, Outcome, Source
 from .vocabulary import fold
 
@@ -75,19 +77,32 @@ def classify(record, vocab: dict) -> Classified:
     )
 
 
-def contact_record(record, *, endpoint_id: int | None, classified: Classified) -> Contact:
-    """Write the contact of ``record`` (one per call or session, replaced on each push)."""
+def _contact(record, endpoint_id: int | None, classified: Classified) -> Contact:
     is_call = classified.source == Source.CALL
-    values = {
-        "call_result": record if is_call else None,
-        "chat_session": None if is_call else record,
-        "endpoint_id": endpoint_id,
-        "workflow_id": record.workflow_id,
-        "number_key": record.callee_number_key if is_call else record.callee_key,
-        "occurred_at": occurred_at(record),
+    return Contact(
+        source=classified.source,
+        call_id=record.call_id,
+        call_result=record if is_call else None,
+        chat_session=None if is_call else record,
+        endpoint_id=endpoint_id,
+        workflow_id=record.workflow_id,
+        number_key=record.callee_number_key if is_call else record.callee_key,
+        occurred_at=occurred_at(record),
         **classified.fields(),
-    }
-    contact, _ = Contact.objects.update_or_create(
-        source=classified.source, call_id=record.call_id, defaults=values
     )
-    return contact
+
+
+_KEPT = ("source", "call_id")
+
+
+def contacts_record(classified: list[tuple]) -> list[Contact]:
+    """Write the contacts of ``classified`` ((record, account, ``Classified``)): one per call or
+    session, replaced on each push, in one upsert. ``rows_saved`` tells the dashboard's rollups,
+    which count contacts."""
+    contacts = sorted((_contact(*item) for item in classified), key=lambda c: (c.source, c.call_id))
+    fields = [f.name for f in Contact._meta.concrete_fields if f.name not in ("id", *_KEPT)]
+    Contact.objects.bulk_create(
+        contacts, update_conflicts=True, unique_fields=list(_KEPT), update_fields=fields
+    )
+    rows_saved.send(Contact, rows=contacts)
+    return contacts

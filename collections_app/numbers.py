@@ -10,7 +10,7 @@ import zoneinfo
 from collections import Counter
 
 from django.conf import settings
-from django.db.models import Case, CharField, Count, Max, Min, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Q, QuerySet, Value, When
 
 from integrations.models import WebhookEndpoint
 
@@ -39,54 +39,109 @@ def with_health(numbers: QuerySet) -> QuerySet:
     return numbers.annotate(health=Case(*whens, default=Value(Health.OK), output_field=CharField()))
 
 
-def _zone(endpoint_id: int | None) -> zoneinfo.ZoneInfo:
-    name = WebhookEndpoint.objects.filter(pk=endpoint_id).values_list("timezone", flat=True)
-    try:
-        return zoneinfo.ZoneInfo(name.first() or settings.TIME_ZONE)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+def _zones(endpoint_ids) -> dict:
+    names = dict(WebhookEndpoint.objects.filter(pk__in=endpoint_ids).values_list("pk", "timezone"))
+    zones = {}
+    for endpoint_id in endpoint_ids:
+        try:
+            zones[endpoint_id] = zoneinfo.ZoneInfo(names.get(endpoint_id) or settings.TIME_ZONE)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            zones[endpoint_id] = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    return zones
+
+
+_CALL_COLUMNS = (
+    "endpoint_id",
+    "number_key",
+    "id",
+    "occurred_at",
+    "answered",
+    "right_party",
+    "group",
+    "intention",
+    "call_result__callee_number",
+    "call_result__ring_type",
+    "call_result__hangup_type",
+)
+
+
+_HEALTH_FIELDS = [
+    "attempts",
+    "answered",
+    "right_party_contacts",
+    "first_called_at",
+    "last_called_at",
+    "days_called",
+    "customer_number",
+    "last_outcome",
+    "last_intention",
+    "last_answered_outcome",
+    "ring_types",
+    "hangup_types",
+]
+
+
+def _health(calls: list[tuple], zone: zoneinfo.ZoneInfo) -> dict:
+    """One number's row from its calls (``_CALL_COLUMNS``, at least one)."""
+    newest = max(calls, key=lambda c: (c[3], c[2]))
+    answered = [c for c in calls if c[4]]
+    last_answered = max(answered, key=lambda c: (c[3], c[2])) if answered else None
+    rings = Counter(c[9] or "(none)" for c in calls)
+    hangups = Counter(c[10] or "(none)" for c in calls)
+    return {
+        "attempts": len(calls),
+        "answered": len(answered),
+        "right_party_contacts": sum(1 for c in calls if c[5]),
+        "first_called_at": min(c[3] for c in calls),
+        "last_called_at": newest[3],
+        "days_called": len({c[3].astimezone(zone).date() for c in calls}),
+        "customer_number": newest[8] or "",
+        "last_outcome": newest[6],
+        "last_intention": newest[7],
+        "last_answered_outcome": last_answered[6] if last_answered else "",
+        "ring_types": dict(rings.most_common()),
+        "hangup_types": dict(hangups.most_common()),
+    }
+
+
+def numbers_health_refresh(numbers: set[tuple[int | None, str]]) -> int:
+    """Recompute the rows of ``numbers`` ((account, number key) pairs) from their calls, in one
+    read and one upsert; a number left with no call loses its row. Returns how many rows."""
+    numbers = {(endpoint_id, key) for endpoint_id, key in numbers if key}
+    if not numbers:
+        return 0
+    where = Q(pk__in=[])
+    for endpoint_id in {endpoint_id for endpoint_id, _ in numbers}:
+        keys = sorted(key for account, key in numbers if account == endpoint_id)
+        where |= Q(endpoint_id=endpoint_id, number_key__in=keys)
+    calls: dict[tuple, list] = {}
+    for row in Contact.objects.filter(where, source=Source.CALL).values_list(*_CALL_COLUMNS):
+        if (row[0], row[1]) in numbers:
+            calls.setdefault((row[0], row[1]), []).append(row)
+    zones = _zones({endpoint_id for endpoint_id, _ in calls})
+    rows = [
+        NumberHealth(endpoint_id=endpoint_id, number_key=key, **_health(found, zones[endpoint_id]))
+        for (endpoint_id, key), found in sorted(calls.items(), key=lambda item: str(item[0]))
+    ]
+    # NULL never conflicts in a unique constraint: a number of no account is upserted alone.
+    for row in [row for row in rows if row.endpoint_id is None]:
+        values = {name: getattr(row, name) for name in _HEALTH_FIELDS}
+        NumberHealth.objects.update_or_create(
+            endpoint_id=None, number_key=row.number_key, defaults=values
+        )
+    NumberHealth.objects.bulk_create(
+        [row for row in rows if row.endpoint_id is not None],
+        update_conflicts=True,
+        unique_fields=["endpoint", "number_key"],
+        update_fields=_HEALTH_FIELDS,
+    )
+    for endpoint_id, key in numbers - set(calls):
+        NumberHealth.objects.filter(endpoint_id=endpoint_id, number_key=key).delete()
+    return len(rows)
 
 
 def number_health_refresh(*, endpoint_id: int | None, number_key: str) -> NumberHealth | None:
     """Recompute one number's row from its calls (``None`` when it has none)."""
-    if not number_key:
+    if not numbers_health_refresh({(endpoint_id, number_key)}):
         return None
-    calls = Contact.objects.filter(
-        endpoint_id=endpoint_id, number_key=number_key, source=Source.CALL
-    )
-    totals = calls.aggregate(
-        attempts=Count("id"),
-        answered=Count("id", filter=Q(answered=True)),
-        right_party_contacts=Count("id", filter=Q(right_party=True)),
-        first_called_at=Min("occurred_at"),
-        last_called_at=Max("occurred_at"),
-    )
-    if not totals["attempts"]:
-        NumberHealth.objects.filter(endpoint_id=endpoint_id, number_key=number_key).delete()
-        return None
-    newest = calls.order_by("-occurred_at", "-id")
-    last = newest.select_related("call_result").first()
-    last_answered = newest.filter(answered=True).values_list("group", flat=True).first()
-    zone = _zone(endpoint_id)
-    patterns = calls.values_list(
-        "occurred_at", "call_result__ring_type", "call_result__hangup_type"
-    )
-    days, rings, hangups = set(), Counter(), Counter()
-    for moment, ring, hangup in patterns:
-        days.add(moment.astimezone(zone).date())
-        rings[ring or "(none)"] += 1
-        hangups[hangup or "(none)"] += 1
-    values = {
-        **totals,
-        "days_called": len(days),
-        "customer_number": last.call_result.callee_number if last.call_result else "",
-        "last_outcome": last.group,
-        "last_intention": last.intention,
-        "last_answered_outcome": last_answered or "",
-        "ring_types": dict(rings.most_common()),
-        "hangup_types": dict(hangups.most_common()),
-    }
-    health, _ = NumberHealth.objects.update_or_create(
-        endpoint_id=endpoint_id, number_key=number_key, defaults=values
-    )
-    return health
+    return NumberHealth.objects.get(endpoint_id=endpoint_id, number_key=number_key)

@@ -7,6 +7,7 @@ later promise of the same case or number arrives.
 
 import datetime as dt
 import zoneinfo
+from functools import cache
 
 from django.conf import settings
 from django.db.models import Case, CharField, Q, QuerySet, Value, When
@@ -16,7 +17,7 @@ from integrations.models import WebhookEndpoint
 
 from .contacts import Classified, occurred_at
 from .models import Promise, Source
-from .terms import promise_terms
+from .terms import promise_terms, slot_names
 
 Status = Promise.Status
 
@@ -71,42 +72,59 @@ def with_status(promises: QuerySet, now: dt.datetime | None = None) -> QuerySet:
     )
 
 
-def _related(promise: Promise) -> Q:
-    match = Q(pk__in=[])
-    if promise.case_id:
-        match |= Q(case_id=promise.case_id)
-    if promise.customer_key:
-        match |= Q(customer_key=promise.customer_key)
-    return match
+def _families(rows) -> set[tuple]:
+    """The (account, "case" or "key", value) families promises belong to."""
+    families = set()
+    for endpoint_id, case_id, customer_key in rows:
+        if case_id:
+            families.add((endpoint_id, "case", case_id))
+        if customer_key:
+            families.add((endpoint_id, "key", customer_key))
+    return families
 
 
-def promises_settle(promise: Promise) -> None:
-    """Mark superseded each promise of the same case or number that a later one follows."""
-    family = Promise.objects.filter(_related(promise), endpoint_id=promise.endpoint_id)
-    for member in family.order_by("made_at", "pk"):
-        later = Promise.objects.filter(_related(member), endpoint_id=member.endpoint_id).filter(
-            Q(made_at__gt=member.made_at) | Q(made_at=member.made_at, pk__gt=member.pk)
-        )
-        superseded = later.exists()
-        if superseded != member.superseded:
-            Promise.objects.filter(pk=member.pk).update(superseded=superseded)
+def _members(families: set[tuple]) -> list[dict]:
+    where = Q(pk__in=[])
+    for endpoint_id, family, value in families:
+        field = "case_id" if family == "case" else "customer_key"
+        where |= Q(endpoint_id=endpoint_id, **{field: value})
+    columns = ("id", "endpoint_id", "case_id", "customer_key", "made_at", "superseded")
+    return list(Promise.objects.filter(where).values(*columns))
 
 
-def promise_record(record, *, endpoint_id: int | None, classified: Classified) -> Promise | None:
-    """The promise of ``record`` written (or removed when it no longer promises)."""
+def promises_settle(families: set[tuple]) -> None:
+    """Mark superseded each promise of ``families`` that a later one (by time, then id) of its
+    case or number follows, and not the others: two reads and at most two updates."""
+    if not families:
+        return
+    members = _members(families)
+    # A member's other family (its case, when reached by its number) may hold its successor.
+    wider = _families((m["endpoint_id"], m["case_id"], m["customer_key"]) for m in members)
+    latest: dict[tuple, tuple] = {}
+    for row in _members(wider) if wider - families else members:
+        for family in _families([(row["endpoint_id"], row["case_id"], row["customer_key"])]):
+            latest[family] = max(latest.get(family, ()), (row["made_at"], row["id"]))
+    flips = {True: [], False: []}
+    for row in members:
+        own = _families([(row["endpoint_id"], row["case_id"], row["customer_key"])])
+        superseded = any(latest[family] > (row["made_at"], row["id"]) for family in own)
+        if superseded != row["superseded"]:
+            flips[superseded].append(row["id"])
+    for superseded, ids in flips.items():
+        if ids:
+            Promise.objects.filter(pk__in=sorted(ids)).update(superseded=superseded)
+
+
+def _values(record, endpoint_id: int | None, classified: Classified, slots_of) -> dict:
     is_call = classified.source == Source.CALL
-    existing = Promise.objects.filter(source=classified.source, call_id=record.call_id).first()
-    if not classified.promise:
-        if existing is not None:
-            existing.delete()
-            promises_settle(existing)
-        return None
     slots = record.ner_slots if isinstance(record.ner_slots, dict) else {}
     asr_ptp = record.asr_ptp if is_call else ""
-    terms = promise_terms(slots=slots, asr_ptp=asr_ptp, endpoint_id=endpoint_id)
+    terms = promise_terms(slots=slots, asr_ptp=asr_ptp, names=slots_of(endpoint_id))
     owing = record.total_owing_amount if is_call else None
     variables = {} if is_call or not isinstance(record.variables, dict) else record.variables
-    values = {
+    return {
+        "source": classified.source,
+        "call_id": record.call_id,
         "call_result": record if is_call else None,
         "chat_session": None if is_call else record,
         "endpoint_id": endpoint_id,
@@ -123,10 +141,39 @@ def promise_record(record, *, endpoint_id: int | None, classified: Classified) -
         "amount": terms.amount if terms.amount is not None else owing,
         "amount_is_owing": terms.amount is None and owing is not None,
         "currency": record.currency_unit if is_call else str(variables.get("currency") or "")[:16],
+        "superseded": False,
     }
-    promise, _ = Promise.objects.update_or_create(
-        source=classified.source, call_id=record.call_id, defaults=values
+
+
+_KEPT = ("source", "call_id")
+
+
+def promises_record(classified: list[tuple]) -> None:
+    """The promises of ``classified`` ((record, account, ``Classified``) of one source) written,
+    or removed when a record no longer promises; then their cases and numbers settled."""
+    if not classified:
+        return
+    source = classified[0][2].source
+    ids = [record.call_id for record, _, _ in classified]
+    existing = Promise.objects.filter(source=source, call_id__in=ids)
+    existing = list(existing.values_list("call_id", "endpoint_id", "case_id", "customer_key"))
+    promising = {record.call_id for record, _, c in classified if c.promise}
+    gone = [row for row in existing if row[0] not in promising]
+    if gone:
+        Promise.objects.filter(source=source, call_id__in=sorted(r[0] for r in gone)).delete()
+    slots_of = cache(slot_names)
+    rows = {
+        record.call_id: Promise(**_values(record, endpoint_id, c, slots_of))
+        for record, endpoint_id, c in classified
+        if c.promise
+    }
+    fields = [f.name for f in Promise._meta.concrete_fields if f.name not in ("id", *_KEPT)]
+    Promise.objects.bulk_create(
+        [rows[call_id] for call_id in sorted(rows)],
+        update_conflicts=True,
+        unique_fields=list(_KEPT),
+        update_fields=fields,
     )
-    promises_settle(promise)
-    promise.refresh_from_db(fields=["superseded"])
-    return promise
+    families = _families([row[1:] for row in gone])
+    families |= _families((r.endpoint_id, r.case_id, r.customer_key) for r in rows.values())
+    promises_settle(families)

@@ -85,9 +85,16 @@ def _from_asr_ptp(value: str) -> tuple[Terms, dict]:
     return Terms(date=date, amount=None if date else parse_amount(text)), {}
 
 
-def promise_terms(*, slots: dict, asr_ptp: str = "", endpoint_id: int | None = None) -> Terms:
-    """The date and amount promised, each ``None`` when the body does not carry one."""
-    date_names, amount_names = slot_names(endpoint_id)
+def promise_terms(
+    *,
+    slots: dict,
+    asr_ptp: str = "",
+    endpoint_id: int | None = None,
+    names: tuple[frozenset, frozenset] | None = None,
+) -> Terms:
+    """The date and amount promised, each ``None`` when the body does not carry one; ``names``
+    (``slot_names`` of the account, read once per batch) spares the read."""
+    date_names, amount_names = names or slot_names(endpoint_id)
     from_ptp, ptp_slots = _from_asr_ptp(asr_ptp)
     values = {**(slots if isinstance(slots, dict) else {}), **ptp_slots}
     date, amount = from_ptp.date, from_ptp.amount

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from records.filtering import BLANK, day_start
 from records.reading import DAY, WORKFLOW, RecordKind, all_kinds
+from records.signals import rows_saved, rows_saving
 from staff.services import staff_account_ids
 
 from .models import MEASURE_SLOTS, OutcomeDay, RolledDay
@@ -210,35 +211,55 @@ def _stored_day(kind: RecordKind):
     return receiver
 
 
+def _stored_days(kind: RecordKind):
+    """``_stored_day`` for a batch of rows, in one read."""
+
+    def receiver(sender, rows, **kwargs):
+        stored = [row.pk for row in rows if row.pk is not None]
+        days = dict(
+            sender._base_manager.filter(pk__in=stored).values_list("pk", kind.day_field)
+            if stored
+            else ()
+        )
+        for row in rows:
+            row._rolled_day = _day_of(days.get(row.pk))
+
+    return receiver
+
+
 def _changed(kind: RecordKind):
-    def receiver(sender, instance, **kwargs):
-        days = [getattr(instance, "_rolled_day", None), _day_of(getattr(instance, kind.day_field))]
-        mark_dirty(kind, days)
+    def receiver(sender, instance=None, rows=(), **kwargs):
+        rows = [instance] if instance is not None else rows
+        days = [getattr(row, "_rolled_day", None) for row in rows]
+        mark_dirty(kind, days + [_day_of(getattr(row, kind.day_field)) for row in rows])
 
     return receiver
 
 
 def _changed_with(kind: RecordKind, link: str, time_field: str):
-    """A write of a row that counts in ``kind``'s numbers (a contact) marks its record's day."""
+    """A write of rows that count in ``kind``'s numbers (contacts) marks their records' days."""
 
-    def receiver(sender, instance, **kwargs):
-        if getattr(instance, f"{link}_id", None) is not None:
-            mark_dirty(kind, [_day_of(getattr(instance, time_field))])
+    def receiver(sender, instance=None, rows=(), **kwargs):
+        rows = [instance] if instance is not None else rows
+        linked = [row for row in rows if getattr(row, f"{link}_id", None) is not None]
+        mark_dirty(kind, [_day_of(getattr(row, time_field)) for row in linked])
 
     return receiver
 
 
 def connect_signals() -> None:
     """From ``DashboardConfig.ready()``: every write and delete of a record, or of a row its
-    numbers count (``RecordKind.changed_with``), marks its days."""
+    numbers count (``RecordKind.changed_with``), marks its days; a batch written at once marks
+    them once (``records.signals``)."""
     for kind in all_kinds():
         uid = f"dashboard.rollups.{kind.key}"
         pre_save.connect(_stored_day(kind), sender=kind.model, weak=False, dispatch_uid=uid)
-        post_save.connect(_changed(kind), sender=kind.model, weak=False, dispatch_uid=uid)
-        post_delete.connect(_changed(kind), sender=kind.model, weak=False, dispatch_uid=uid)
+        rows_saving.connect(_stored_days(kind), sender=kind.model, weak=False, dispatch_uid=uid)
+        for signal in (post_save, post_delete, rows_saved):
+            signal.connect(_changed(kind), sender=kind.model, weak=False, dispatch_uid=uid)
         for label, link, time_field in kind.changed_with:
             model, receiver = apps.get_model(label), _changed_with(kind, link, time_field)
-            for signal in (post_save, post_delete):
+            for signal in (post_save, post_delete, rows_saved):
                 signal.connect(receiver, sender=model, weak=False, dispatch_uid=f"{uid}.{label}")
 
 

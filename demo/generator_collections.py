@@ -1,6 +1,6 @@
 """What collections would have stored for ``demo.generator``'s calls and sessions, in bulk.
 
-The webhook's path classifies each record with ``collections_app.services.collections_record``:
+The webhook's path classifies records with ``collections_app.services.collections_record_many``:
 it seeds the account's vocabulary, writes a contact, a promise when one was made (superseding the
 customer's earlier ones) and the number's health. ``CollectionsRows`` does the same for rows that
 never were model instances, in the order the records were written, with the app's own functions
@@ -17,14 +17,14 @@ from types import SimpleNamespace
 
 from collections_app.contacts import classify, occurred_at
 from collections_app.models import Contact, NumberHealth, Outcome, Promise, Source
-from collections_app.numbers import number_health_refresh
+from collections_app.numbers import numbers_health_refresh
 from collections_app.terms import promise_terms
 from collections_app.vocabulary import fold, guess_group, right_party_label_keys, vocabulary
 
 
 @dataclass
 class _Number:
-    """One customer number's calls, summed as ``number_health_refresh`` reads them."""
+    """One customer number's calls, summed as ``numbers_health_refresh`` reads them."""
 
     attempts: int = 0
     answered: int = 0
@@ -232,10 +232,10 @@ class CollectionsRows:
                 "number_key", flat=True
             )
         )
+        numbers_health_refresh({(self.endpoint.pk, key) for key in before & set(self.numbers)})
         rows = []
         for key, number in self.numbers.items():
             if key in before:
-                number_health_refresh(endpoint_id=self.endpoint.pk, number_key=key)
                 continue
             rows.append(
                 {

@@ -34,7 +34,7 @@ from integrations.services import (
     webhook_event_process,
     webhook_events_process,
 )
-from integrations.signals import event_processed
+from integrations.signals import events_processed
 from records.payloads import PayloadError
 
 logger = logging.getLogger(__name__)
@@ -88,8 +88,8 @@ def webhook_events_process_batch(
     batch.counts[WebhookEvent.Status.PROCESSED] += len(done)
     batch.counts[WebhookEvent.Status.FAILED] += len(claimed) - len(done)
     batch.counts = +batch.counts  # no zeros
-    for event, payload in done:
-        event_processed.send(WebhookEvent, kind=event.kind, payload=payload, event_id=event.pk)
+    if done:
+        events_processed.send(WebhookEvent, kind=kind, events=[(e.pk, p) for e, p in done])
     return batch
 
 

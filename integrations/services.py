@@ -29,7 +29,7 @@ from integrations.models import (
     WebhookRejection,
     WebhookRejectionTotal,
 )
-from integrations.signals import event_processed
+from integrations.signals import events_processed
 from records.payloads import PayloadError
 
 logger = logging.getLogger(__name__)
@@ -389,7 +389,7 @@ def webhook_event_process(
             event.error = event.traceback = ""
         event.save(update_fields=["status", "attempts", "error", "traceback", "processed_at"])
     if event.status == WebhookEvent.Status.PROCESSED:
-        event_processed.send(WebhookEvent, kind=event.kind, payload=payload, event_id=event.pk)
+        events_processed.send(WebhookEvent, kind=event.kind, events=[(event.pk, payload)])
     return event
 
 

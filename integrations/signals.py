@@ -2,6 +2,7 @@
 
 from django.dispatch import Signal
 
-# Sent after an event was processed successfully, with ``kind``, ``payload`` (already parsed:
-# the body is read once per processing) and ``event_id``. Payload drift listens.
-event_processed = Signal()
+# Sent after events of one ``kind`` were processed successfully (a batch, or one), with
+# ``events``: (event id, payload) pairs, the payload already parsed (the body is read once per
+# processing). Payload drift and collections listen; collections records a batch at once.
+events_processed = Signal()

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from integrations import kinds
 from integrations.models import PayloadDrift
-from integrations.signals import event_processed
+from integrations.signals import events_processed
 
 logger = logging.getLogger(__name__)
 
@@ -140,15 +140,18 @@ def payload_drift_record(*, kind: str, payload: dict, event_id: int | None = Non
     return drifts
 
 
-def _on_processed(sender, *, kind: str, payload: dict, event_id: int | None, **kwargs) -> None:
+def _on_processed(sender, *, kind: str, events: list, **kwargs) -> None:
     """After a successful process: never raises, a drift record must not fail an event."""
-    try:
-        if kinds.get(kind).known_fields:
-            payload_drift_record(kind=kind, payload=payload, event_id=event_id)
-    except Exception:
-        logger.exception("The payload drift of webhook event %s could not be recorded", event_id)
+    for event_id, payload in events:
+        try:
+            if kinds.get(kind).known_fields:
+                payload_drift_record(kind=kind, payload=payload, event_id=event_id)
+        except Exception:
+            logger.exception(
+                "The payload drift of webhook event %s could not be recorded", event_id
+            )
 
 
 def connect() -> None:
     """From ``OperationsConfig.ready()``: every processed payload is checked, already parsed."""
-    event_processed.connect(_on_processed, dispatch_uid="operations.drift")
+    events_processed.connect(_on_processed, dispatch_uid="operations.drift")

@@ -307,10 +307,10 @@ def dataset_record() -> Dataset:
     # As the inbox records them: each call and session, then what collections reads of it.
     for spec in CALLS:
         call = call_result_record(payload=call_payload_for(spec))
-        collections_record(call, endpoint_id=call.endpoint_id)
+        collections_record(call)
     for spec in SESSIONS:
         session = chat_session_record(payload=session_payload_for(spec))
-        collections_record(session, endpoint_id=session.endpoint_id)
+        collections_record(session)
     return Dataset(calls=CALLS, sessions=SESSIONS)
 
 

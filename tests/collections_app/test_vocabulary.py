@@ -80,7 +80,7 @@ def test_a_known_vocabulary_is_read_once_per_record_not_once_per_code(call):
     call("c-1", intention="B", description="Promise to pay", labels=labels)
     record = CallResult.objects.get(call_id="c-1")
     with CaptureQueriesContext(connection) as seen:
-        collections_record(record, endpoint_id=record.endpoint_id)
+        collections_record(record)
     outcome_reads = [
         q["sql"] for q in seen.captured_queries if "collections_app_outcome" in q["sql"]
     ]

@@ -27,7 +27,7 @@ from integrations.batches import (
 )
 from integrations.models import WebhookEvent
 from integrations.services import webhook_dedup_key, webhook_event_process
-from integrations.signals import event_processed
+from integrations.signals import events_processed
 from records.models import Workflow
 from sessions_app.kinds import CHATBOT_SESSION_END
 from sessions_app.models import ChatMessage, ChatSession
@@ -238,18 +238,19 @@ def in_batches(events):
 def test_per_event_cost_falls_in_batches(
     endpoint, chat_payload, call_payload, monkeypatch, receivers
 ):
-    """Processing: about 20 statements an event one by one, a few per batch in batches. What the
-    signal's receivers (collections, drift) do after the commit is per event in both."""
+    """Processing: about 20 statements an event one by one, a few per batch in batches; what the
+    signal's receivers (collections, drift) do after the commit, per event one by one, is a few
+    statements per batch in batches."""
     if receivers == "without":
-        monkeypatch.setattr(event_processed, "receivers", [])
-        monkeypatch.setattr(event_processed, "sender_receivers_cache", {})
+        monkeypatch.setattr(events_processed, "receivers", [])
+        monkeypatch.setattr(events_processed, "sender_receivers_cache", {})
     single = _per_event_queries(endpoint, chat_payload, call_payload, one_by_one)
     batched = _per_event_queries(endpoint, chat_payload, call_payload, in_batches)
 
     if receivers == "without":
         assert single >= 15 and batched <= 2, (single, batched)
-    else:
-        assert batched <= single - 15, (single, batched)
+    else:  # collections classifies the batch at once too
+        assert single >= 25 and batched <= 2.5, (single, batched)
 
 
 @pytest.mark.django_db

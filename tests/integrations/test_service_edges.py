@@ -114,19 +114,19 @@ def test_a_failure_is_logged_with_its_event_id(endpoint, chat_payload, replace_p
 
 def test_the_processed_signal_names_the_event_and_its_sender(endpoint, chat_payload):
     from integrations.services import webhook_event_process
-    from integrations.signals import event_processed
+    from integrations.signals import events_processed
 
     heard = []
 
     def listener(sender, **kwargs):
-        heard.append((sender, kwargs["event_id"], kwargs["kind"]))
+        heard.append((sender, kwargs["events"][0][0], kwargs["kind"]))
 
-    event_processed.connect(listener, sender=WebhookEvent, weak=False)
+    events_processed.connect(listener, sender=WebhookEvent, weak=False)
     try:
         event = _stored(endpoint, chat_payload)
         webhook_event_process(event_id=event.pk)
     finally:
-        event_processed.disconnect(listener, sender=WebhookEvent)
+        events_processed.disconnect(listener, sender=WebhookEvent)
     assert heard == [(WebhookEvent, event.pk, "chatbot_session_end")]
 
 
