@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 from common import (
     bench_database,
     django_setup,
+    ensure_database,
     manage,
     ms,
     production_env,
@@ -68,6 +69,7 @@ def parse_args() -> argparse.Namespace:
 
 
 def ensure_data(env: dict, calls: int, sessions: int) -> None:
+    ensure_database(env["DATABASE_URL"])
     manage(env, "migrate", "--noinput", "-v0")
     django_setup(env)
 

@@ -6,13 +6,14 @@ they cover to the records of the other days (today, yesterday, any day changed s
 How days are chosen, kept exact and when rollups are not used: ``docs/architecture.md``.
 """
 
-import copy
 import datetime as dt
 import hashlib
 from collections.abc import Iterable
 from itertools import groupby
 
 from django.apps import apps
+from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import transaction
 from django.db.models import Q, Sum
 from django.db.models.functions import ExtractIsoWeekDay, TruncDate
@@ -28,6 +29,7 @@ from .models import MEASURE_SLOTS, OutcomeDay, RolledDay
 
 PERIOD = ("date_from", "date_to")
 ROLL_DAYS_AT_ONCE = 31  # days per transaction: a month of calls is one bounded query per split
+ROLLED_CACHE_SECONDS = 60  # how long a query's rolled rows are kept (see ``Facts._cached``)
 FEW_DAYS = 3  # days not rolled that are read once by every split rather than once per table
 
 
@@ -133,24 +135,30 @@ def _locked_states(kind: RecordKind, days: list[dt.date]) -> list[RolledDay]:
     )
 
 
-def pending_days(kind: RecordKind) -> list[dt.date]:
-    """The days to roll, newest first: from the first record's day to the last rollable day,
-    those not rolled, dirty, or rolled with another layout (zone, splits, measures)."""
+def first_record_day(kind: RecordKind) -> dt.date | None:
+    """The day of the kind's first record (an index's first entry): no day before it has any."""
     first = (
         kind.model._default_manager.filter(**{f"{kind.day_field}__isnull": False})
         .order_by(kind.day_field)
         .values_list(kind.day_field, flat=True)
         .first()
     )
+    return _day_of(first)
+
+
+def pending_days(kind: RecordKind) -> list[dt.date]:
+    """The days to roll, newest first: from the first record's day to the last rollable day,
+    those not rolled, dirty, or rolled with another layout (zone, splits, measures)."""
+    first = first_record_day(kind)
     last = last_rollable_day()
-    if first is None or _day_of(first) > last:
+    if first is None or first > last:
         return []
     clean = set(
         RolledDay.objects.filter(kind=kind.key, dirty=False, layout=layout(kind)).values_list(
             "day", flat=True
         )
     )
-    days = (last - _day_of(first)).days + 1
+    days = (last - first).days + 1
     return [day for day in (last - dt.timedelta(days=n) for n in range(days)) if day not in clean]
 
 
@@ -315,7 +323,9 @@ class Facts:
         self.records = self._visible(filterset.qs)
         self._counted: dict[tuple, list[dict]] = {}
         self._fine: list[dict] | None = None
+        self._few: bool | None = None
         self.rolled = OutcomeDay.objects.none()
+        self._generation = ""
         self.split = self._split_filter()
         runs = self._runs = self._rolled_runs()
         if runs:
@@ -372,7 +382,9 @@ class Facts:
         )
         if date_from:
             days = days.filter(day__gte=date_from)
-        return _runs(days.values_list("day", flat=True))
+        states = list(days.values_list("day", "rolled_at"))
+        self._generation = max((str(at) for _, at in states), default="")
+        return _runs(day for day, _ in states)
 
     def _plan(self, group_by: list[str]) -> tuple[tuple[str, ...], bool] | None:
         """Which rollup rows split this way (a rolled dimension, or a crossing of two), and
@@ -406,14 +418,15 @@ class Facts:
         key = tuple(group_by)
         if key not in self._counted:
             self._counted[key] = self._count(group_by)
-        return copy.deepcopy(self._counted[key])
+        return [dict(row) for row in self._counted[key]]  # flat rows; callers add to them
 
     def _count(self, group_by: list[str]) -> list[dict]:
         if not self.servable(group_by):
             return self.kind.count(self._visible(self.filterset.qs), group_by)
-        rows = {self.kind.row_key(r, group_by): r for r in self._records_raw(group_by)}
+        names = self.kind.key_names(group_by)
+        rows = {self.kind.row_key(r, group_by, names): r for r in self._records_raw(group_by)}
         for row in self._rolled_raw(group_by):
-            key = self.kind.row_key(row, group_by)
+            key = self.kind.row_key(row, group_by, names)
             rows[key] = _added(rows[key], row) if key in rows else row
         return self.kind.ordered([self.kind.finish(row) for row in rows.values()], group_by)
 
@@ -421,7 +434,9 @@ class Facts:
         """The parts of the days not rolled, per group. When they are a few days (today and
         yesterday of a dashboard), they are read once, by every rolled split at once, and each
         table adds them up here: one query instead of one per table."""
-        if not self._few_days_unrolled():
+        if self._few is None:
+            self._few = self._few_days_unrolled()
+        if not self._few:
             return self.kind.raw(self.records, group_by)
         if self._fine is None:
             fine = [WORKFLOW.key, DAY, *(d.key for d in self.kind.rolled_dimensions)]
@@ -445,10 +460,14 @@ class Facts:
         ]
 
     def _few_days_unrolled(self) -> bool:
+        """Whether the period's days not rolled are a few. The days before the first record are
+        not counted: there is nothing in them (a 12-month view of an account that began in
+        spring is not read from the records once per table)."""
         cleaned = self.filterset.form.cleaned_data
         first, last = cleaned.get("date_from"), cleaned.get("date_to")
         if not (first and last) or first > last:
             return False
+        first = max(first, first_record_day(self.kind) or last)
         rolled = sum((end - start).days + 1 for start, end in self._runs)
         return (last - first).days + 1 - rolled <= FEW_DAYS
 
@@ -473,9 +492,9 @@ class Facts:
         sums = {"count": Sum("count", default=0)}
         sums.update({part: Sum(slot, default=0) for part, slot in _slots(self.kind).items()})
         if columns:
-            rows = rows.values(*dict.fromkeys(columns.values())).annotate(**sums)
+            rows = self._cached(rows.values(*dict.fromkeys(columns.values())).annotate(**sums))
         else:
-            rows = [rows.aggregate(**sums)]
+            rows = self._cached(rows, totals=sums)
         timed = {key for key in group_by if key in kind_groups and kind_groups[key].of_time}
         return [
             {
@@ -484,6 +503,24 @@ class Facts:
             }
             for row in rows
         ]
+
+    def _cached(self, rows, totals: dict | None = None) -> list[dict]:
+        """The rolled rows of a query (or its ``totals``), kept for a minute under its SQL (days,
+        accounts, filters) and the newest roll of its days: closed days change only by a roll,
+        or by a write that takes the day out of the runs, and so out of the SQL. A workflow's
+        new name shows within the minute."""
+        read = (lambda: [rows.aggregate(**totals)]) if totals else (lambda: list(rows))
+        try:
+            sql, params = rows.query.sql_with_params()
+        except EmptyResultSet:  # no rolled day: nothing to keep
+            return read()
+        text = f"{sql}|{params}|{sorted(totals or ())}|{self._generation}"
+        key = f"dashboard:rolled:{hashlib.sha256(text.encode()).hexdigest()}"
+        found = cache.get(key)
+        if found is None:
+            found = read()
+            cache.set(key, found, ROLLED_CACHE_SECONDS)
+        return found
 
     def summary(self) -> dict:
         row = self.count([])[0]

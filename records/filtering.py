@@ -15,7 +15,8 @@ Conventions of every parameter:
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from urllib.parse import urlencode
+from functools import lru_cache
+from urllib.parse import quote_plus
 
 import django_filters
 from django import forms
@@ -207,8 +208,15 @@ def with_params(params: Mapping[str, Iterable[str]], **overrides) -> dict[str, l
     return merged
 
 
+@lru_cache(maxsize=8192)
+def _pair(name: str, value: str) -> str:
+    return f"{quote_plus(name)}={quote_plus(value)}"
+
+
 def query_string(params: Mapping[str, Iterable[str]]) -> str:
-    return urlencode([(name, value) for name, values in params.items() for value in values])
+    """As ``urlencode``; each pair encoded once per process (a dashboard links thousands of
+    cells, each with the same period and filters)."""
+    return "&".join(_pair(str(name), str(v)) for name, values in params.items() for v in values)
 
 
 def admin_changelist_url(model, params: Mapping[str, Iterable[str]] | None = None) -> str:

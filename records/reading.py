@@ -324,9 +324,11 @@ class RecordKind:
     def ordered(self, rows: list[dict], group_by: list[str]) -> list[dict]:
         """By day (oldest first, rows without a day last), then largest, then by name."""
 
+        names = self.key_names(group_by)
+
         def order(row):
             day = row.get(DAY) if DAY in group_by else None
-            return (day is None, day or 0, -row["count"], self.row_key(row, group_by))
+            return (day is None, day or 0, -row["count"], self.row_key(row, group_by, names))
 
         return sorted(rows, key=order)
 

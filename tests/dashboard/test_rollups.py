@@ -307,8 +307,53 @@ def test_the_last_days_are_read_once_for_every_table_and_add_up_the_same(rolled)
         counted = counted_by_facts(CALLS_KIND, filterset)
     assert counted["summary"]["total"] == 8
     assert same(counted, counted_from_records(CALLS_KIND, filterset))
-    read = [q for q in queries.captured_queries if 'FROM "calls_app_callresult"' in q["sql"]]
-    assert len(read) == 1  # once, for every grouping
+    read = [
+        q
+        for q in queries.captured_queries
+        if 'FROM "calls_app_callresult"' in q["sql"] and "GROUP BY" in q["sql"]
+    ]
+    assert len(read) == 1  # once, for every grouping (besides the first record's day)
+
+
+def test_days_before_the_first_record_do_not_count_as_days_to_read(rolled):
+    """A year's dashboard of an account whose calls began in spring: the days before its first
+    call hold nothing, so the few days not rolled are still read once for every table."""
+    first = rollups.first_record_day(CALLS_KIND)
+    year = {"date_from": str(first - dt.timedelta(days=200)), "date_to": str(first)}
+    filterset = filters(**year)["calls"]
+    facts = rollups.Facts(CALLS_KIND, filterset)
+    assert facts._few_days_unrolled()
+    assert same(
+        counted_by_facts(CALLS_KIND, filterset), counted_from_records(CALLS_KIND, filterset)
+    )
+
+
+def test_rolled_rows_are_read_once_and_again_when_a_day_changes_or_is_rolled(
+    rolled, django_capture_on_commit_callbacks
+):
+    filterset = filters()["calls"]
+
+    def rollup_reads():
+        with CaptureQueriesContext(connection) as queries:
+            counted = counted_by_facts(CALLS_KIND, filterset)
+        return counted, [q for q in queries if "dashboard_outcomeday" in q["sql"]]
+
+    first, reads = rollup_reads()
+    assert reads
+    again, reads = rollup_reads()
+    assert again == first and reads == []  # kept: the same days, rolled as they were
+
+    spec = next(spec for spec in CALLS if spec["intention"] == "E" and spec["start"])
+    payload = copy.deepcopy(call_payload_for(spec))
+    payload["call"]["intention"] = "Z"
+    with django_capture_on_commit_callbacks(execute=True):
+        call_result_record(payload=payload)  # its day is counted from the records now
+    changed, _ = rollup_reads()
+    assert same(changed, counted_from_records(CALLS_KIND, filterset)) and changed != first
+
+    rollups.roll_pending()  # the day rolled again: the same days as at first, a new roll
+    rolled_again, reads = rollup_reads()
+    assert reads and same(rolled_again, changed)
 
 
 def test_a_crossing_of_a_split_the_rollups_do_not_keep_is_refused_when_declared():
