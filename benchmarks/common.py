@@ -35,6 +35,7 @@ def production_env(database_url: str, broker_url: str, conn_max_age: int = 60) -
         **os.environ,
         "DATABASE_URL": database_url,
         "CELERY_BROKER_URL": broker_url,
+        "DJANGO_SHARED_CACHE_URL": broker_url,  # the dashboard's rolled rows, every web worker
         "DJANGO_DEBUG": "off",
         "DJANGO_SECURE_SSL_REDIRECT": "off",  # gunicorn is reached over plain HTTP here
         "DJANGO_SECRET_KEY": SECRET_KEY,

@@ -119,6 +119,18 @@ if env("DATABASE_REPLICA_URL", default=""):
     }
     DATABASE_ROUTERS = ["config.replica.ReplicaRouter"]
 AIRUDDER_REPLICA_PIN_SECONDS = env.int("AIRUDDER_REPLICA_PIN_SECONDS", default=10)
+
+# "default" stays in each process (a webhook's endpoint lookup must cost no round trip);
+# "shared" holds what every web process may reuse (the dashboard's rolled rows): Redis when
+# DJANGO_SHARED_CACHE_URL names one, else in the process too.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _shared_cache}
+        if (_shared_cache := env("DJANGO_SHARED_CACHE_URL", default=""))
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "shared"}
+    ),
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from itertools import groupby
 
 from django.apps import apps
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.exceptions import EmptyResultSet
 from django.db import transaction
 from django.db.models import Q, Sum
@@ -516,10 +516,10 @@ class Facts:
             return read()
         text = f"{sql}|{params}|{sorted(totals or ())}|{self._generation}"
         key = f"dashboard:rolled:{hashlib.sha256(text.encode()).hexdigest()}"
-        found = cache.get(key)
+        found = caches["shared"].get(key)
         if found is None:
             found = read()
-            cache.set(key, found, ROLLED_CACHE_SECONDS)
+            caches["shared"].set(key, found, ROLLED_CACHE_SECONDS)
         return found
 
     def summary(self) -> dict:

@@ -23,12 +23,15 @@ pytest_plugins = ["tests.outcomes_dataset"]
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Each test starts with no endpoint remembered by token (integrations.endpoints)."""
-    from django.core.cache import cache
+    """Each test starts with no endpoint remembered by token (integrations.endpoints) and no
+    dashboard rows kept (dashboard.rollups)."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in ("default", "shared"):
+        caches[alias].clear()
     yield
-    cache.clear()
+    for alias in ("default", "shared"):
+        caches[alias].clear()
 
 
 @pytest.fixture(autouse=True)
