@@ -50,8 +50,15 @@ def workflows_save_many(seen: list[tuple[str, str, datetime]]) -> dict[str, Work
             workflow.name, workflow.last_seen_at = name or workflow.name, seen_at
             if workflow_id not in new:
                 changed.add(workflow_id)
-    if new:
-        Workflow.objects.bulk_create([new[key] for key in sorted(new)])
+    if new:  # another worker's batch may insert one first: its row is then updated as ours
+        Workflow.objects.bulk_create([new[key] for key in sorted(new)], ignore_conflicts=True)
+        stored = Workflow.objects.select_for_update().filter(workflow_id__in=sorted(new))
+        for row in stored.order_by("workflow_id"):
+            made, found[row.workflow_id] = new[row.workflow_id], row
+            newer = made.last_seen_at >= row.last_seen_at
+            if newer and (row.name, row.last_seen_at) != (made.name, made.last_seen_at):
+                row.name, row.last_seen_at = made.name or row.name, made.last_seen_at
+                changed.add(row.workflow_id)
     if changed:
         Workflow.objects.bulk_update(
             [found[key] for key in sorted(changed)], ["name", "last_seen_at"]
