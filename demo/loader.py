@@ -17,6 +17,7 @@ from django.db.models import F, Min
 from django.utils import timezone
 
 from calls_app.kinds import CALL_RESULT
+from integrations.batches import webhook_events_process_batch
 from integrations.models import WebhookEndpoint, WebhookEvent
 from integrations.services import (
     webhook_body_parse,
@@ -30,8 +31,8 @@ from .calls import demo_call_payloads
 from .chats import demo_chat_payloads
 
 DEMO_USER_AGENT = "airudder-inbox demo (manage.py load_demo)"
-# Bodies delivered (or moved) per transaction: each is still received and processed on its own,
-# in its own savepoint, but the disk syncs once per batch rather than several times per body.
+# Bodies delivered (or moved) per transaction, and events processed per batch: the disk syncs
+# once per batch rather than several times per body.
 BATCH = 50
 
 
@@ -125,24 +126,34 @@ def demo_load(*, endpoint: WebhookEndpoint, now: datetime | None = None) -> Demo
     """Deliver the demo bodies to ``endpoint`` through the webhook's own service, once.
 
     A body delivered before (by an earlier run, or the example sent with curl) is skipped, not
-    delivered again: a repeat would count as one of AI Rudder's retries. Each event is processed
-    in this process, even when a broker is configured, so that the demo needs no worker.
+    delivered again: a repeat would count as one of AI Rudder's retries. The events are then
+    processed in this process, in batches as a worker claims them, even when a broker is
+    configured, so that the demo needs no worker.
     """
     report = DemoReport()
+    stored: list[int] = []
     for batch in _batches(demo_payloads(endpoint=endpoint, now=now)):
         for kind, payload in batch:
-            _deliver(endpoint, kind, payload, report)
+            if (event_id := _deliver(endpoint, kind, payload, report)) is not None:
+                stored.append(event_id)
+    for kind in (CHATBOT_SESSION_END.slug, CALL_RESULT.slug):
+        while webhook_events_process_batch(kind=kind, limit=BATCH).claimed:
+            pass
+    unprocessed = WebhookEvent.objects.filter(pk__in=stored).exclude(
+        status=WebhookEvent.Status.PROCESSED
+    )
+    for event_id, error in unprocessed.order_by("pk").values_list("pk", "error"):
+        report.failed.append(f"event {event_id}: {error}")
     return report
 
 
-def _deliver(endpoint: WebhookEndpoint, kind: str, payload: dict, report: DemoReport) -> None:
+def _deliver(endpoint: WebhookEndpoint, kind: str, payload: dict, report: DemoReport) -> int | None:
+    """Store one body (not queued for a worker); its event's id, or ``None`` if it was there."""
     body = json.dumps(payload, ensure_ascii=False).encode()
     dedup_key = webhook_dedup_key(kind=kind, payload=payload, body=body)
     if _already_delivered(endpoint, kind, payload, dedup_key):
         report.already_loaded += 1
-        return
-    # Not queued for a worker: processed here and now, so that the demo needs none (and a
-    # broker that is down does not cost a time-out per body).
+        return None
     delivery = webhook_event_receive(
         endpoint=endpoint,
         kind=kind,
@@ -151,7 +162,5 @@ def _deliver(endpoint: WebhookEndpoint, kind: str, payload: dict, report: DemoRe
         remote_addr="127.0.0.1",
         enqueue=False,
     )
-    event = webhook_event_process(event_id=delivery.event.pk)
     report.delivered[kind] += 1
-    if event.status != event.Status.PROCESSED:
-        report.failed.append(f"event {event.pk}: {event.error}")
+    return delivery.event.pk
