@@ -190,3 +190,15 @@ def test_a_term_matching_very_many_lists_the_newest_and_says_so(
     by_id = admin_client.get(CHATS, {"q": "chat-newer"})  # the call ids: records, not texts
     assert listed(by_id) == {"chat-newer-1", "chat-newer-2"}
     assert any("narrow" in str(m) for m in get_messages(by_id.wsgi_request))
+
+
+def test_on_postgresql_every_word_is_also_a_substring_of_the_texts():
+    """The cheap test that runs before the full-text one (``records.search.text_match``): it
+    keeps exactly the rows full-text search can match, each word being in them as written."""
+    from records.search import text_match
+
+    match = str(text_match(["robot_text", "customer_text"], "I will!", vendor="postgresql"))
+    for word in ("i", "will"):
+        assert f"('robot_text__icontains', '{word}')" in match
+        assert f"('customer_text__icontains', '{word}')" in match
+    assert "search_vector_match" in match

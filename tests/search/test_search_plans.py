@@ -66,3 +66,20 @@ def test_each_search_branch_uses_an_index(postgresql_only, admin_user, model, te
     for index in indexes:
         assert index in explained, explained
     assert f"Seq Scan on {model._meta.db_table}" not in explained, explained
+
+
+def test_a_text_search_tests_each_word_as_a_substring_before_computing_the_vector(
+    postgresql_only, admin_user
+):
+    """The newest matches of a common word are found walking the texts newest first: each row
+    is first tested for the words as substrings (cheap), and only then for the vector (the
+    to_tsvector of every row walked took 695 ms for "I will" at a million calls)."""
+    request = RequestFactory().get("/", {"q": "will"})
+    request.user = admin_user
+    model_admin = admin.site._registry[CallResult]
+    with CaptureQueriesContext(connection) as seen:
+        queryset, _ = model_admin.get_search_results(request, CallResult.objects.all(), "will")
+        list(queryset[:1])
+    (turns,) = [q["sql"] for q in seen if 'FROM "calls_app_transcriptturn"' in q["sql"]]
+    assert "@@" in turns
+    assert """LIKE UPPER('%will%')""" in turns, turns
