@@ -173,9 +173,20 @@ def postgresql():
 
 @pytest.fixture
 def real_broker(postgresql):
-    """A reachable broker and PostgreSQL, whose committed rows a worker sees."""
+    """A reachable broker and PostgreSQL, whose committed rows a worker sees; the queue emptied
+    of what earlier tests of this process published (``broker_queue_emptied``)."""
     if reason := _broker_reachable():
         service_missing(reason)
+    broker_queue_emptied()
+
+
+def broker_queue_emptied() -> None:
+    """Drop the tasks earlier tests of this process left in its broker database: deliveries
+    publish wake-ups that no worker consumed then, and the next real worker would run them
+    (one claimed a test's deliberately stuck event)."""
+    from config.celery import app as celery_app
+
+    celery_app.control.purge()
 
 
 def wait_for(predicate, *, within: float = 30.0) -> bool:

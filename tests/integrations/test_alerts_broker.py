@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from config.celery import app as celery_app
 from integrations.models import AlertIncident, WebhookEvent
-from tests.conftest import wait_for
+from tests.conftest import broker_queue_emptied, wait_for
 
 pytestmark = [
     pytest.mark.broker,
@@ -55,6 +55,7 @@ def test_beat_and_a_worker_open_one_incident_and_resolve_it(endpoint, settings, 
         last_received_at=stuck,
     )
     assert not celery_app.conf.task_always_eager
+    broker_queue_emptied()  # no wake-up of an earlier test may claim the stuck event
 
     with start_worker(celery_app, perform_ping_check=False, shutdown_timeout=30):
         beat_every_second.start()
