@@ -192,7 +192,7 @@ def test_a_term_matching_very_many_lists_the_newest_and_says_so(
     assert any("narrow" in str(m) for m in get_messages(by_id.wsgi_request))
 
 
-def test_on_postgresql_every_word_is_also_a_substring_of_the_texts():
+def test_on_postgresql_every_word_is_also_a_substring_of_several_texts():
     """The cheap test that runs before the full-text one (``records.search.text_match``): it
     keeps exactly the rows full-text search can match, each word being in them as written."""
     from records.search import text_match
@@ -202,3 +202,5 @@ def test_on_postgresql_every_word_is_also_a_substring_of_the_texts():
         assert f"('robot_text__icontains', '{word}')" in match
         assert f"('customer_text__icontains', '{word}')" in match
     assert "search_vector_match" in match
+    # One short text (a message): the vector alone.
+    assert "icontains" not in str(text_match(["text"], "I will", vendor="postgresql"))
