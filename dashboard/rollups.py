@@ -322,7 +322,7 @@ class Facts:
         self.accounts = staff_account_ids(user) if user is not None else None
         self.records = self._visible(filterset.qs)
         self._counted: dict[tuple, list[dict]] = {}
-        self._fine: list[dict] | None = None
+        self._fine: tuple[list, list, list] | None = None
         self._few: bool | None = None
         self.rolled = OutcomeDay.objects.none()
         self._generation = ""
@@ -462,25 +462,35 @@ class Facts:
             self._few = self._few_days_unrolled()
         if not self._few:
             return self.kind.raw(self.records, group_by)
+        parts = ["count", *self.kind.parts()]
         if self._fine is None:
             fine = [WORKFLOW.key, DAY, *(d.key for d in self.kind.rolled_dimensions)]
-            self._fine = self.kind.raw(self.records, fine)
+            rows = self.kind.raw(self.records, fine)
+            # Each row's key values as ``row_key`` writes them, and its parts, made once for
+            # every table that regroups them.
+            keys = [{n: "" if v is None else str(v) for n, v in row.items()} for row in rows]
+            values = [tuple(row[part] or 0 for part in parts) for row in rows]
+            self._fine = (rows, keys, values)
+        rows, keys, values = self._fine
         names = [n for key in group_by for n in self.kind.groups[key].row_keys]
         keyed = self.kind.key_names(group_by)
-        parts = ["count", *self.kind.parts()]
-        sums: dict[tuple, tuple[dict, list]] = {}
-        for row in self._fine:
-            key = self.kind.row_key(row, group_by, keyed)
-            if key not in sums:
-                sums[key] = (row, [0] * len(parts))
-            added = sums[key][1]
-            for i, part in enumerate(parts):
-                added[i] += row[part] or 0
-        if not sums and not group_by:  # the totals: one row, even of no records
+        members: dict[tuple, list[int]] = {}
+        for index, key in enumerate(keys):
+            members.setdefault(tuple(key[k] for k in keyed), []).append(index)
+        if not members and not group_by:  # the totals: one row, even of no records
             return [dict.fromkeys(parts, 0)]
         return [
-            {**{n: first[n] for n in names}, **dict(zip(parts, added, strict=True))}
-            for first, added in sums.values()
+            {
+                **{n: rows[indexes[0]][n] for n in names},
+                **dict(
+                    zip(
+                        parts,
+                        map(sum, zip(*(values[i] for i in indexes), strict=True)),
+                        strict=True,
+                    )
+                ),
+            }
+            for indexes in members.values()
         ]
 
     def _few_days_unrolled(self) -> bool:
