@@ -6,8 +6,10 @@ they cover to the records of the other days (today, yesterday, any day changed s
 How days are chosen, kept exact and when rollups are not used: ``docs/architecture.md``.
 """
 
+import contextlib
 import datetime as dt
 import hashlib
+import logging
 from collections.abc import Iterable
 from itertools import groupby
 
@@ -26,6 +28,8 @@ from records.signals import rows_saved, rows_saving
 from staff.services import staff_account_ids
 
 from .models import MEASURE_SLOTS, OutcomeDay, RolledDay
+
+logger = logging.getLogger(__name__)
 
 PERIOD = ("date_from", "date_to")
 ROLL_DAYS_AT_ONCE = 31  # days per transaction: a month of calls is one bounded query per split
@@ -550,10 +554,16 @@ class Facts:
             return read()
         text = f"{sql}|{params}|{sorted(totals or ())}|{self._generation}"
         key = f"dashboard:rolled:{hashlib.sha256(text.encode()).hexdigest()}"
-        found = caches["shared"].get(key)
+        shared = caches["shared"]
+        try:
+            found = shared.get(key)
+        except Exception:  # the cache is down (Redis): the page reads the rollups, as without it
+            logger.warning("The shared cache could not be read; the dashboard reads the rollups")
+            return read()
         if found is None:
             found = read()
-            caches["shared"].set(key, found, ROLLED_CACHE_SECONDS)
+            with contextlib.suppress(Exception):
+                shared.set(key, found, ROLLED_CACHE_SECONDS)
         return found
 
     def summary(self) -> dict:

@@ -361,3 +361,19 @@ def test_a_crossing_of_a_split_the_rollups_do_not_keep_is_refused_when_declared(
 
     with pytest.raises(ValueError, match="crossed"):
         dataclasses.replace(CALLS_KIND, crossed=(("intention", "answered"),))
+
+
+def test_a_shared_cache_that_is_down_leaves_the_numbers_exact(rolled, monkeypatch, caplog):
+    """Redis down (``DJANGO_SHARED_CACHE_URL``): the dashboard reads the rollups, no error."""
+    from django.core.cache import caches
+
+    def down(*args, **kwargs):
+        raise ConnectionError("Error 111 connecting to 127.0.0.1:6379")
+
+    monkeypatch.setattr(caches["shared"], "get", down)
+    monkeypatch.setattr(caches["shared"], "set", down)
+    filterset = filters()["calls"]
+    with caplog.at_level("WARNING", logger="dashboard.rollups"):
+        counted = counted_by_facts(CALLS_KIND, filterset)
+    assert same(counted, counted_from_records(CALLS_KIND, filterset))
+    assert "The shared cache could not be read" in caplog.text
