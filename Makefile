@@ -48,9 +48,12 @@ run: .env migrate
 # Two test processes (pytest-xdist), each with its own Redis database for the real-worker tests.
 # On SQLite the test database is made from the models (2-3 s sooner per process); on PostgreSQL
 # (CI's second pass) by the migrations, and `make lint` checks that they match the models.
+# The pytest plugins only `make fuzz` needs are left out: their hooks wrap every test (2 s).
 PYTEST_WORKERS ?= 2
+FUZZ_PLUGINS_OFF = -p no:schemathesis -p no:hypothesispytest -p no:anyio -p no:platformdirs
 test: setup browser-deps
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -m "not fuzz" $(if $(DATABASE_URL),,--no-migrations) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -m "not fuzz" $(FUZZ_PLUGINS_OFF) \
+	  $(if $(DATABASE_URL),,--no-migrations) $(PYTEST_ARGS)
 
 # Schemathesis against every operation of the schema (tests/test_schemathesis.py), the corpus of
 # hostile bodies (tests/integrations/test_hostile_corpus.py) and Hypothesis's mutations of the
