@@ -1,9 +1,9 @@
 """Number health: how calling each customer number goes, and whether to keep calling it.
 
-Recomputed from the numbers' calls after each batch (one bounded, indexed read for all). Its health is read
-against the thresholds in settings, so changing them needs no rebuild: ``unreachable`` (no
-answered call after ``COLLECTIONS_UNREACHABLE_ATTEMPTS`` calls on ``..._DAYS`` days or more),
-``wrong_party`` (its latest answered outcome), else ``ok``.
+Recomputed from the numbers' calls after each batch (one bounded, indexed read for all). Its
+health is read against the thresholds in settings, so changing them needs no rebuild:
+``unreachable`` (no answered call after ``COLLECTIONS_UNREACHABLE_ATTEMPTS`` calls on
+``..._DAYS`` days or more), ``wrong_party`` (its latest answered outcome), else ``ok``.
 """
 
 import zoneinfo
