@@ -92,17 +92,24 @@ def _contact(record, endpoint_id: int | None, classified: Classified) -> Contact
     )
 
 
-_KEPT = ("source", "call_id")
+def per_record_upsert(model, rows: list) -> None:
+    """Write ``rows`` of a ``RecordLink`` model (a contact, a promise) in one statement: one row
+    per call or session, the one of an earlier push replaced, in a stable order (no deadlock
+    between two workers)."""
+    kept = ("id", "source", "call_id")
+    model.objects.bulk_create(
+        sorted(rows, key=lambda row: (row.source, row.call_id)),
+        update_conflicts=True,
+        unique_fields=["source", "call_id"],
+        update_fields=[f.name for f in model._meta.concrete_fields if f.name not in kept],
+    )
 
 
 def contacts_record(classified: list[tuple]) -> list[Contact]:
     """Write the contacts of ``classified`` ((record, account, ``Classified``)): one per call or
-    session, replaced on each push, in one upsert. ``rows_saved`` tells the dashboard's rollups,
-    which count contacts."""
-    contacts = sorted((_contact(*item) for item in classified), key=lambda c: (c.source, c.call_id))
-    fields = [f.name for f in Contact._meta.concrete_fields if f.name not in ("id", *_KEPT)]
-    Contact.objects.bulk_create(
-        contacts, update_conflicts=True, unique_fields=list(_KEPT), update_fields=fields
-    )
+    session, replaced on each push. ``rows_saved`` tells the dashboard's rollups, which count
+    contacts."""
+    contacts = [_contact(*item) for item in classified]
+    per_record_upsert(Contact, contacts)
     rows_saved.send(Contact, rows=contacts)
     return contacts

@@ -81,24 +81,27 @@ _HEALTH_FIELDS = [
 ]
 
 
-def _health(calls: list[tuple], zone: zoneinfo.ZoneInfo) -> dict:
-    """One number's row from its calls (``_CALL_COLUMNS``, at least one)."""
-    newest = max(calls, key=lambda c: (c[3], c[2]))
-    answered = [c for c in calls if c[4]]
-    last_answered = max(answered, key=lambda c: (c[3], c[2])) if answered else None
-    rings = Counter(c[9] or "(none)" for c in calls)
-    hangups = Counter(c[10] or "(none)" for c in calls)
+def _health(calls: list, zone: zoneinfo.ZoneInfo) -> dict:
+    """One number's row from its calls (rows of ``_CALL_COLUMNS``, at least one)."""
+
+    def newest(rows):
+        return max(rows, key=lambda c: (c.occurred_at, c.id))
+
+    last = newest(calls)
+    answered = [c for c in calls if c.answered]
+    rings = Counter(c.call_result__ring_type or "(none)" for c in calls)
+    hangups = Counter(c.call_result__hangup_type or "(none)" for c in calls)
     return {
         "attempts": len(calls),
         "answered": len(answered),
-        "right_party_contacts": sum(1 for c in calls if c[5]),
-        "first_called_at": min(c[3] for c in calls),
-        "last_called_at": newest[3],
-        "days_called": len({c[3].astimezone(zone).date() for c in calls}),
-        "customer_number": newest[8] or "",
-        "last_outcome": newest[6],
-        "last_intention": newest[7],
-        "last_answered_outcome": last_answered[6] if last_answered else "",
+        "right_party_contacts": sum(1 for c in calls if c.right_party),
+        "first_called_at": min(c.occurred_at for c in calls),
+        "last_called_at": last.occurred_at,
+        "days_called": len({c.occurred_at.astimezone(zone).date() for c in calls}),
+        "customer_number": last.call_result__callee_number or "",
+        "last_outcome": last.group,
+        "last_intention": last.intention,
+        "last_answered_outcome": newest(answered).group if answered else "",
         "ring_types": dict(rings.most_common()),
         "hangup_types": dict(hangups.most_common()),
     }
@@ -115,13 +118,13 @@ def numbers_health_refresh(numbers: set[tuple[int | None, str]]) -> int:
         keys = sorted(key for account, key in numbers if account == endpoint_id)
         where |= Q(endpoint_id=endpoint_id, number_key__in=keys)
     calls: dict[tuple, list] = {}
-    for row in Contact.objects.filter(where, source=Source.CALL).values_list(*_CALL_COLUMNS):
-        if (row[0], row[1]) in numbers:
-            calls.setdefault((row[0], row[1]), []).append(row)
+    contacts = Contact.objects.filter(where, source=Source.CALL)
+    for row in contacts.values_list(*_CALL_COLUMNS, named=True):
+        calls.setdefault((row.endpoint_id, row.number_key), []).append(row)
     zones = _zones({endpoint_id for endpoint_id, _ in calls})
     rows = [
-        NumberHealth(endpoint_id=endpoint_id, number_key=key, **_health(found, zones[endpoint_id]))
-        for (endpoint_id, key), found in sorted(calls.items(), key=lambda item: str(item[0]))
+        NumberHealth(endpoint_id=endpoint_id, number_key=key, **_health(rows, zones[endpoint_id]))
+        for (endpoint_id, key), rows in sorted(calls.items(), key=lambda item: str(item[0]))
     ]
     # NULL never conflicts in a unique constraint: a number of no account is upserted alone.
     for row in [row for row in rows if row.endpoint_id is None]:
@@ -138,10 +141,3 @@ def numbers_health_refresh(numbers: set[tuple[int | None, str]]) -> int:
     for endpoint_id, key in numbers - set(calls):
         NumberHealth.objects.filter(endpoint_id=endpoint_id, number_key=key).delete()
     return len(rows)
-
-
-def number_health_refresh(*, endpoint_id: int | None, number_key: str) -> NumberHealth | None:
-    """Recompute one number's row from its calls (``None`` when it has none)."""
-    if not numbers_health_refresh({(endpoint_id, number_key)}):
-        return None
-    return NumberHealth.objects.get(endpoint_id=endpoint_id, number_key=number_key)

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from integrations.models import WebhookEndpoint
 
-from .contacts import Classified, occurred_at
+from .contacts import Classified, occurred_at, per_record_upsert
 from .models import Promise, Source
 from .terms import promise_terms, slot_names
 
@@ -83,6 +83,10 @@ def _families(rows) -> set[tuple]:
     return families
 
 
+def _families_of(row: dict) -> set[tuple]:
+    return _families([(row["endpoint_id"], row["case_id"], row["customer_key"])])
+
+
 def _members(families: set[tuple]) -> list[dict]:
     where = Q(pk__in=[])
     for endpoint_id, family, value in families:
@@ -99,15 +103,15 @@ def promises_settle(families: set[tuple]) -> None:
         return
     members = _members(families)
     # A member's other family (its case, when reached by its number) may hold its successor.
-    wider = _families((m["endpoint_id"], m["case_id"], m["customer_key"]) for m in members)
+    wider = set().union(*map(_families_of, members))
     latest: dict[tuple, tuple] = {}
     for row in _members(wider) if wider - families else members:
-        for family in _families([(row["endpoint_id"], row["case_id"], row["customer_key"])]):
+        for family in _families_of(row):
             latest[family] = max(latest.get(family, ()), (row["made_at"], row["id"]))
     flips = {True: [], False: []}
     for row in members:
-        own = _families([(row["endpoint_id"], row["case_id"], row["customer_key"])])
-        superseded = any(latest[family] > (row["made_at"], row["id"]) for family in own)
+        moment = (row["made_at"], row["id"])
+        superseded = any(latest[family] > moment for family in _families_of(row))
         if superseded != row["superseded"]:
             flips[superseded].append(row["id"])
     for superseded, ids in flips.items():
@@ -145,9 +149,6 @@ def _values(record, endpoint_id: int | None, classified: Classified, slots_of) -
     }
 
 
-_KEPT = ("source", "call_id")
-
-
 def promises_record(classified: list[tuple]) -> None:
     """The promises of ``classified`` ((record, account, ``Classified``) of one source) written,
     or removed when a record no longer promises; then their cases and numbers settled."""
@@ -167,13 +168,7 @@ def promises_record(classified: list[tuple]) -> None:
         for record, endpoint_id, c in classified
         if c.promise
     }
-    fields = [f.name for f in Promise._meta.concrete_fields if f.name not in ("id", *_KEPT)]
-    Promise.objects.bulk_create(
-        [rows[call_id] for call_id in sorted(rows)],
-        update_conflicts=True,
-        unique_fields=list(_KEPT),
-        update_fields=fields,
-    )
+    per_record_upsert(Promise, list(rows.values()))
     families = _families([row[1:] for row in gone])
     families |= _families((r.endpoint_id, r.case_id, r.customer_key) for r in rows.values())
     promises_settle(families)

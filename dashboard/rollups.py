@@ -206,28 +206,14 @@ def _mark(kind: RecordKind, days: list[dt.date]) -> None:
     )
 
 
-def _stored_day(kind: RecordKind):
-    """Before an update, the day the record had in the database (a re-push may move a call to
-    another day: both days change). New records have none; loading records costs nothing."""
-
-    def receiver(sender, instance, **kwargs):
-        instance._rolled_day = None
-        if not instance._state.adding and instance.pk is not None:
-            stored = (
-                sender._base_manager.filter(pk=instance.pk)
-                .values_list(kind.day_field, flat=True)
-                .first()
-            )
-            instance._rolled_day = _day_of(stored)
-
-    return receiver
-
-
 def _stored_days(kind: RecordKind):
-    """``_stored_day`` for a batch of rows, in one read."""
+    """Before an update, the day each record had in the database (a re-push may move a call to
+    another day: both days change); one read for a row or a batch (``rows_saving``). New
+    records have none."""
 
-    def receiver(sender, rows, **kwargs):
-        stored = [row.pk for row in rows if row.pk is not None]
+    def receiver(sender, instance=None, rows=(), **kwargs):
+        rows = [instance] if instance is not None else rows
+        stored = [row.pk for row in rows if not row._state.adding and row.pk is not None]
         days = dict(
             sender._base_manager.filter(pk__in=stored).values_list("pk", kind.day_field)
             if stored
@@ -265,8 +251,8 @@ def connect_signals() -> None:
     them once (``records.signals``)."""
     for kind in all_kinds():
         uid = f"dashboard.rollups.{kind.key}"
-        pre_save.connect(_stored_day(kind), sender=kind.model, weak=False, dispatch_uid=uid)
-        rows_saving.connect(_stored_days(kind), sender=kind.model, weak=False, dispatch_uid=uid)
+        for signal in (pre_save, rows_saving):
+            signal.connect(_stored_days(kind), sender=kind.model, weak=False, dispatch_uid=uid)
         for signal in (post_save, post_delete, rows_saved):
             signal.connect(_changed(kind), sender=kind.model, weak=False, dispatch_uid=uid)
         for label, link, time_field in kind.changed_with:

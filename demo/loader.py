@@ -17,7 +17,7 @@ from django.db.models import F, Min
 from django.utils import timezone
 
 from calls_app.kinds import CALL_RESULT
-from integrations.batches import webhook_events_process_batch
+from integrations.batches import webhook_events_drain
 from integrations.models import WebhookEndpoint, WebhookEvent
 from integrations.services import (
     webhook_body_parse,
@@ -136,9 +136,7 @@ def demo_load(*, endpoint: WebhookEndpoint, now: datetime | None = None) -> Demo
         for kind, payload in batch:
             if (event_id := _deliver(endpoint, kind, payload, report)) is not None:
                 stored.append(event_id)
-    for kind in (CHATBOT_SESSION_END.slug, CALL_RESULT.slug):
-        while webhook_events_process_batch(kind=kind, limit=BATCH).claimed:
-            pass
+    webhook_events_drain(limit=BATCH)
     unprocessed = WebhookEvent.objects.filter(pk__in=stored).exclude(
         status=WebhookEvent.Status.PROCESSED
     )

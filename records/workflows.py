@@ -29,36 +29,45 @@ def workflow_save(*, workflow_id: str, name: str, seen_at: datetime) -> Workflow
     return workflow
 
 
+def _locked(ids: list[str]) -> dict[str, Workflow]:
+    rows = Workflow.objects.select_for_update().filter(workflow_id__in=ids)
+    return {w.workflow_id: w for w in rows.order_by("workflow_id")}
+
+
 def workflows_save_many(seen: list[tuple[str, str, datetime]]) -> dict[str, Workflow]:
-    """``workflow_save`` for each ``(workflow_id, name, seen_at)`` in order, in 1 to 3 statements.
+    """``workflow_save`` for each ``(workflow_id, name, seen_at)`` in order, in 1 to 4 statements.
 
     The rows are locked first, in id order (as every batch locks them), and folded in memory in
-    the order given, so the result is what saving them one by one would leave.
+    the order given, so the result is what saving them one by one would leave. A workflow not
+    yet stored is inserted as first seen (``ON CONFLICT DO NOTHING``: another worker's batch may
+    insert it first), locked, then folded like the others.
     """
     ids = sorted({workflow_id for workflow_id, _, _ in seen})
-    locked = Workflow.objects.select_for_update().filter(workflow_id__in=ids)
-    found = {w.workflow_id: w for w in locked.order_by("workflow_id")}
-    new: dict[str, Workflow] = {}
+    found = _locked(ids)
+    if missing := [workflow_id for workflow_id in ids if workflow_id not in found]:
+        first: dict[str, tuple[str, datetime]] = {}
+        for workflow_id, name, seen_at in seen:
+            first.setdefault(workflow_id, (name, seen_at))
+        Workflow.objects.bulk_create(
+            [
+                Workflow(
+                    workflow_id=workflow_id,
+                    name=first[workflow_id][0],
+                    first_seen_at=first[workflow_id][1],
+                    last_seen_at=first[workflow_id][1],
+                )
+                for workflow_id in missing
+            ],
+            ignore_conflicts=True,
+        )
+        found |= _locked(missing)
     changed: set[str] = set()
     for workflow_id, name, seen_at in seen:
-        workflow = found.get(workflow_id)
-        if workflow is None:
-            found[workflow_id] = new[workflow_id] = Workflow(
-                workflow_id=workflow_id, name=name, first_seen_at=seen_at, last_seen_at=seen_at
-            )
-        elif seen_at >= workflow.last_seen_at:
-            workflow.name, workflow.last_seen_at = name or workflow.name, seen_at
-            if workflow_id not in new:
-                changed.add(workflow_id)
-    if new:  # another worker's batch may insert one first: its row is then updated as ours
-        Workflow.objects.bulk_create([new[key] for key in sorted(new)], ignore_conflicts=True)
-        stored = Workflow.objects.select_for_update().filter(workflow_id__in=sorted(new))
-        for row in stored.order_by("workflow_id"):
-            made, found[row.workflow_id] = new[row.workflow_id], row
-            newer = made.last_seen_at >= row.last_seen_at
-            if newer and (row.name, row.last_seen_at) != (made.name, made.last_seen_at):
-                row.name, row.last_seen_at = made.name or row.name, made.last_seen_at
-                changed.add(row.workflow_id)
+        workflow = found[workflow_id]
+        folded = (name or workflow.name, seen_at)
+        if seen_at >= workflow.last_seen_at and folded != (workflow.name, workflow.last_seen_at):
+            workflow.name, workflow.last_seen_at = folded
+            changed.add(workflow_id)
     if changed:
         Workflow.objects.bulk_update(
             [found[key] for key in sorted(changed)], ["name", "last_seen_at"]
