@@ -6,8 +6,11 @@ that was changed by hand. No group sees customer details unmasked: that is
 "Customer details" group, which holds only that).
 """
 
+from collections.abc import Iterable
+
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.db.models import Q
 
 SUPPORT = [
     "sessions_app.view_chatsession",
@@ -50,28 +53,31 @@ class MissingPermission(LookupError):
     """A role names a permission that does not exist (migrations not run, or a typo)."""
 
 
-def _permissions(names: list[str]) -> list[Permission]:
-    found = []
+def _permissions(names: Iterable[str]) -> dict[str, Permission]:
+    """Each named permission (``app_label.codename``), read in one query."""
+    wanted = Q()
     for name in names:
         app_label, codename = name.split(".", 1)
-        permission = Permission.objects.filter(
-            content_type__app_label=app_label, codename=codename
-        ).first()
-        if permission is None:
+        wanted |= Q(content_type__app_label=app_label, codename=codename)
+    found = {
+        f"{permission.content_type.app_label}.{permission.codename}": permission
+        for permission in Permission.objects.filter(wanted).select_related("content_type")
+    }
+    for name in names:
+        if name not in found:
             raise MissingPermission(f"permission {name!r} does not exist; run migrate first")
-        found.append(permission)
     return found
 
 
 @transaction.atomic
 def roles_setup() -> dict[str, tuple[bool, int]]:
     """Create or repair every group; returns, per group, whether it was new and its size."""
+    every = _permissions({name for names in ROLES.values() for name in names})
     result = {}
     for name, permission_names in ROLES.items():
         group, created = Group.objects.get_or_create(name=name)
-        permissions = _permissions(permission_names)
-        group.permissions.set(permissions)
-        result[name] = (created, len(permissions))
+        group.permissions.set([every[permission] for permission in permission_names])
+        result[name] = (created, len(permission_names))
     return result
 
 

@@ -139,14 +139,13 @@ def _locked_states(kind: RecordKind, days: list[dt.date]) -> list[RolledDay]:
     )
 
 
-def first_record_day(kind: RecordKind) -> dt.date | None:
-    """The day of the kind's first record (an index's first entry): no day before it has any."""
-    first = (
-        kind.model._default_manager.filter(**{f"{kind.day_field}__isnull": False})
-        .order_by(kind.day_field)
-        .values_list(kind.day_field, flat=True)
-        .first()
-    )
+def first_record_day(kind: RecordKind, since: dt.date | None = None) -> dt.date | None:
+    """The day of the kind's first record (``since`` that day, if given): an index's first
+    entry, so no day before it has any."""
+    records = kind.model._default_manager.filter(**{f"{kind.day_field}__isnull": False})
+    if since is not None:
+        records = records.filter(**{f"{kind.day_field}__gte": day_start(since)})
+    first = records.order_by(kind.day_field).values_list(kind.day_field, flat=True).first()
     return _day_of(first)
 
 
@@ -168,13 +167,17 @@ def pending_days(kind: RecordKind) -> list[dt.date]:
 
 def roll_pending(limit: int | None = None) -> dict[str, int]:
     """Roll the pending days of every kind (at most ``limit`` each), newest first, a month of
-    consecutive days per transaction; returns the days rolled per kind."""
+    consecutive days per transaction, or a stretch with no record in one; returns the days
+    rolled per kind."""
     rolled = {}
     for kind in all_kinds():
         days = pending_days(kind)[:limit]
         for first, last in _runs(days):
             while first <= last:
                 chunk_end = min(last, first + dt.timedelta(days=ROLL_DAYS_AT_ONCE - 1))
+                following = first_record_day(kind, since=first)
+                if following is None or following > chunk_end:  # empty up to the next record
+                    chunk_end = min(last, following - dt.timedelta(days=1)) if following else last
                 roll_days(kind, first, chunk_end)
                 first = chunk_end + dt.timedelta(days=1)
         rolled[kind.key] = len(days)

@@ -116,6 +116,15 @@ def pytest_configure(config):
         celery_app.conf.broker_url = url
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """The browser tests first (after pytest-django's ordering): xdist then hands them to one
+    test process in its first batch, which starts Chromium and sets the demo up once for all
+    of them (package-scoped fixtures) while the other process runs small tests; left last, they
+    arrived in one batch at the end and one process ran them alone."""
+    items.sort(key=lambda item: not item.nodeid.startswith("tests/browser/"))
+
+
 def service_missing(reason: str) -> None:
     """Skip a test whose service (PostgreSQL, a real broker) is missing; in CI, fail instead.
 

@@ -5,7 +5,6 @@ when it is missing); without it they are skipped, except in CI, where they fail.
 to ``test-artifacts/screens/`` (git-ignored); a few are kept in ``docs/screens/`` for the README.
 """
 
-import fcntl
 import os
 import shutil
 from pathlib import Path
@@ -27,15 +26,17 @@ PASSWORD = "browser-test-password"
 ROLES = ("Support", "Managers", "Integrators")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def browser():
+    """One Chromium for all the browser tests of a test process (they run first and together:
+    ``tests/conftest.py``)."""
     if not os.path.exists(CHROMIUM):
         # ``make test`` installs it; in CI a missing browser is a failure, not a skip.
         (pytest.fail if os.environ.get("CI") else pytest.skip)(f"no Chromium at {CHROMIUM}")
     from playwright import sync_api
 
     # Playwright's sync API runs an event loop in this thread; Django's ORM (the fixtures' data)
-    # then refuses to run unless told it is safe, which it is here: undone after the module.
+    # then refuses to run unless told it is safe, which it is here: undone after the package.
     before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
@@ -50,68 +51,31 @@ def browser():
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
 
 
-@pytest.fixture(scope="session")
-def demo_dump(tmp_path_factory, worker_id):
-    """Where the first browser module's demo data is dumped, so that every other browser module
-    of the run loads it instead of delivering the demo again: in the run's directory, which the
-    test processes share under xdist."""
-    run = tmp_path_factory.getbasetemp()
-    return (run if worker_id == "master" else run.parent) / "browser-demo.json"
-
-
-def _demo_record(dump: Path) -> None:
-    """Set the demo up as ``make run`` does, with one user per role, and dump it to ``dump``."""
-    from django.contrib.auth.models import Group, User
-    from django.core.management import call_command
-
-    call_command("setup_roles", verbosity=0)
-    call_command("bootstrap", verbosity=0)
-    call_command("load_demo", verbosity=0)
-    for role in ROLES:
-        user = User.objects.create_user(role.lower(), password=PASSWORD, is_staff=True)
-        user.groups.add(Group.objects.get(name=role))
-    partial = dump.with_suffix(".partial")
-    call_command(
-        "dumpdata",
-        "auth.group",
-        "auth.user",
-        "integrations",
-        "sessions_app",
-        "calls_app",
-        "collections_app",
-        "dashboard.OutcomeDay",
-        "dashboard.RolledDay",
-        natural_foreign=True,
-        natural_primary=True,
-        output=str(partial),
-        verbosity=0,
-    )
-    partial.rename(dump)
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker, demo_dump):
+@pytest.fixture(scope="package")
+def demo(django_db_setup, django_db_blocker):
     """The demo account, its roles and its data, as ``make run`` sets them up, and one user per
     role (staff, in that role's group from ``setup_roles``).
 
-    Loaded once per module and committed (the live server's own connection sees it on
-    PostgreSQL), then flushed after the module's last test, as ``transactional_db`` does after
-    each test: the module's tests read the demo and add only sessions and login records to it.
-    The first module of the run records it; the others, in either test process, load its dump.
+    Set up once for the browser tests and committed (the live server's own connection sees it on
+    PostgreSQL), then flushed after the last of them, as ``transactional_db`` does after each
+    test: the tests read the demo and add only sessions and login records to it.
     """
-    from django.contrib.auth.models import User
+    from django.contrib.auth.models import Group, User
     from django.core.management import call_command
     from django.db import connections
 
     with django_db_blocker.unblock():
         try:
-            with open(demo_dump.with_suffix(".lock"), "w") as lock:
-                fcntl.flock(lock, fcntl.LOCK_EX)  # the other process may be recording it
-                if demo_dump.exists():
-                    call_command("loaddata", str(demo_dump), verbosity=0)
-                else:
-                    _demo_record(demo_dump)
-            yield {role: User.objects.get(username=role.lower()) for role in ROLES}
+            call_command("setup_roles", verbosity=0)
+            call_command("bootstrap", verbosity=0)
+            call_command("load_demo", verbosity=0)
+            users = {}
+            for role in ROLES:
+                users[role] = User.objects.create_user(
+                    role.lower(), password=PASSWORD, is_staff=True
+                )
+                users[role].groups.add(Group.objects.get(name=role))
+            yield users
         finally:
             for alias in connections:
                 call_command("flush", verbosity=0, interactive=False, database=alias)
@@ -120,7 +84,7 @@ def demo(django_db_setup, django_db_blocker, demo_dump):
 @pytest.fixture
 def transactional_db(demo, django_db_blocker):
     """Here, what ``live_server`` asks for (pytest-django's ``_live_server_helper``): the
-    module's demo, committed, and the database open to the test, without pytest-django's flush
+    demo, committed, and the database open to the test, without pytest-django's flush
     after each test (the demo would have to be loaded again for the next)."""
     with django_db_blocker.unblock():
         yield

@@ -196,6 +196,29 @@ def test_other_filters_open_periods_and_other_time_zones_count_the_records(rolle
         assert rollups.pending_days(CALLS_KIND), "rolled again in the new zone"
 
 
+def test_days_without_records_are_rolled_a_stretch_at_a_time(dataset, monkeypatch):
+    """Months without a call (between the dataset's spring and today) cost one transaction per
+    stretch, not one per month; every day is then rolled and the numbers are the same."""
+    rolls = []
+    real_roll = rollups.roll_days
+    monkeypatch.setattr(
+        rollups,
+        "roll_days",
+        lambda kind, first, last: rolls.append(kind.key) or real_roll(kind, first, last),
+    )
+    rolled = rollups.roll_pending()
+    started = CallResult.objects.filter(started_at__isnull=False).values_list("started_at")
+    stretches = rollups._runs(sorted({rollups._day_of(value) for (value,) in started}))
+    span = (rollups.last_rollable_day() - rollups.first_record_day(CALLS_KIND)).days + 1
+    assert rolled["calls"] == span > 10 * rollups.ROLL_DAYS_AT_ONCE
+    assert rolls.count("calls") <= 2 * len(stretches) + 1
+    assert not rollups.pending_days(CALLS_KIND)
+    filterset = filters()["calls"]
+    assert same(
+        counted_by_facts(CALLS_KIND, filterset), counted_from_records(CALLS_KIND, filterset)
+    )
+
+
 def test_recent_days_are_never_rolled(dataset):
     assert rollups.last_rollable_day() == rollups._today() - dt.timedelta(days=2)
     rollups.roll_pending()
