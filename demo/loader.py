@@ -22,7 +22,6 @@ from integrations.models import WebhookEndpoint, WebhookEvent
 from integrations.services import (
     webhook_body_parse,
     webhook_dedup_key,
-    webhook_event_process,
     webhook_event_receive,
 )
 from sessions_app.kinds import CHATBOT_SESSION_END
@@ -73,8 +72,9 @@ def demo_move_forward(*, endpoint: WebhookEndpoint, now: datetime | None = None)
     """Move the demo's times forward by the whole days since it was loaded; returns the days.
 
     The first delivery's arrival remembers when that was (it moves too). Each body is generated
-    again for the later moment and processed again in place: same events, same records, no
-    delivery counted twice; a demo a week old shows the last week again.
+    again for the later moment, stored in place and processed again, in batches as a worker
+    would: same events, same records, no delivery counted twice; a demo a week old shows the
+    last week again.
     """
     events = demo_events(endpoint)
     loaded_at = events.aggregate(first=Min("received_at"))["first"]
@@ -91,15 +91,18 @@ def demo_move_forward(*, endpoint: WebhookEndpoint, now: datetime | None = None)
     )
     ordered = list(events.order_by("received_at", "pk").only("pk", "kind", "body"))
     for batch in _batches(ordered):
+        moved = []
         for event in batch:
             old, _ = webhook_body_parse(bytes(event.body))
             new = bodies.get((event.kind, _match_key(event.kind, old)))
             if new is None or new == old:  # AI Rudder's examples: their times are their own
                 continue
-            body = json.dumps(new, ensure_ascii=False).encode()
-            dedup_key = webhook_dedup_key(kind=event.kind, payload=new, body=body)
-            WebhookEvent.objects.filter(pk=event.pk).update(body=body, dedup_key=dedup_key)
-            webhook_event_process(event_id=event.pk, force=True, payload=new)
+            event.body = json.dumps(new, ensure_ascii=False).encode()
+            event.dedup_key = webhook_dedup_key(kind=event.kind, payload=new, body=event.body)
+            event.status = WebhookEvent.Status.RECEIVED
+            moved.append(event)
+        WebhookEvent.objects.bulk_update(moved, ["body", "dedup_key", "status"])
+    webhook_events_drain(limit=BATCH)
     return days
 
 

@@ -16,13 +16,27 @@ from collections_app.services import records_rebuild
 from customers.selectors import customer_history
 from demo.generator import generate
 from sessions_app.models import ChatMessage, ChatSession
+from tests import outcomes_dataset
 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="session")
+def generated_rows(django_db_setup, django_db_blocker):
+    """The rows ``generate`` writes, recorded once per test process (``outcomes_dataset``)."""
+    result = []
+    with django_db_blocker.unblock():
+        rows = outcomes_dataset.rows_recorded(
+            lambda: result.append(generate(calls=300, sessions=80, seed=7))
+        )
+    return rows, result[0]
+
+
 @pytest.fixture
-def generated():
-    return generate(calls=300, sessions=80, seed=7)
+def generated(db, generated_rows):
+    rows, counts = generated_rows
+    outcomes_dataset.rows_insert(rows)
+    return counts
 
 
 def test_counts_match_the_rows_written(generated):
@@ -125,7 +139,7 @@ def test_collections_rows_are_what_the_service_computes(generated):
 
 def test_collections_rows_cover_every_status_and_health():
     now = datetime(2026, 12, 5, 9, 30, tzinfo=UTC)
-    generate(calls=3000, sessions=100, seed=3, months=1, now=now)
+    generate(calls=1000, sessions=100, seed=3, months=1, now=now)
 
     promises = Promise.objects.count()
     right_party = Contact.objects.filter(right_party=True).count()
