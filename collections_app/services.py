@@ -16,12 +16,12 @@ from .promises import promises_record
 from .vocabulary import intention_seed, labels_seed, vocabulary
 
 
-def _seed(record, endpoint_id: int, known: dict) -> bool:
-    """Remember the record's intention and labels; whether the vocabulary changed."""
+def _seed(record, endpoint_id: int, known: dict) -> None:
+    """Remember the record's intention and labels in the account's vocabulary (and ``known``)."""
     is_call = hasattr(record, "multi_label")
     kind = Outcome.Kind.CALLS if is_call else Outcome.Kind.SESSIONS
     description = record.intention_description if is_call else ""
-    written = intention_seed(
+    intention_seed(
         endpoint_id=endpoint_id,
         kind=kind,
         code=record.intention,
@@ -30,19 +30,18 @@ def _seed(record, endpoint_id: int, known: dict) -> bool:
     )
     labels = record.multi_label if is_call else record.event_label
     if isinstance(labels, dict):
-        written |= labels_seed(endpoint_id=endpoint_id, names=labels, known=known)
-    return written
+        labels_seed(endpoint_id=endpoint_id, names=labels, known=known)
 
 
 def _vocabularies(records: list, seed: bool) -> dict:
-    """Each account's vocabulary, read once, and again only when a record added to it."""
+    """Each account's vocabulary, read once and kept current by what the records add to it."""
     known = {}
     for record in records:
         endpoint_id = record.endpoint_id
         if endpoint_id not in known:
             known[endpoint_id] = vocabulary(endpoint_id)
-        if seed and endpoint_id is not None and _seed(record, endpoint_id, known[endpoint_id]):
-            known[endpoint_id] = vocabulary(endpoint_id)
+        if seed and endpoint_id is not None:
+            _seed(record, endpoint_id, known[endpoint_id])
     return known
 
 

@@ -50,20 +50,23 @@ def _seed(
     endpoint_id: int, kind: str, code: str, label: str, defaults: dict, known: dict | None
 ) -> bool:
     """Remember ``code``, or ``label`` as its variant; ``known`` (the account's vocabulary, read
-    just before) spares the query when both are known already. Returns whether it wrote."""
-    seen = (known or {}).get((kind, code))
+    just before) spares the query when both are known already, and is kept current with what
+    this writes. Returns whether it wrote."""
+    known = {} if known is None else known
+    seen = known.get((kind, code))
     if seen is not None and label in (seen.label, *seen.variants):
         return False
     outcome = Outcome.objects.filter(endpoint_id=endpoint_id, kind=kind, code=code).first()
     if outcome is None:
         try:
             with transaction.atomic():
-                Outcome.objects.create(
+                known[(kind, code)] = Outcome.objects.create(
                     endpoint_id=endpoint_id, kind=kind, code=code, label=label, **defaults
                 )
             return True
         except IntegrityError:  # another worker seeded it first: it won
             outcome = Outcome.objects.get(endpoint_id=endpoint_id, kind=kind, code=code)
+    known[(kind, code)] = outcome
     if label and label != outcome.label and label not in outcome.variants:
         outcome.variants = [*outcome.variants, label]
         outcome.save(update_fields=["variants"])
