@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test fuzz lint setup browser-deps migrate worker beat mutation
+.PHONY: run test fuzz lint setup browser-deps migrate worker beat mutation screens
 
 # Quiet: the few lines `make run` ends with (URL, user, password) must not drown in install output.
 $(STAMP): requirements.txt
@@ -54,6 +54,11 @@ FUZZ_PLUGINS_OFF = -p no:schemathesis -p no:hypothesispytest -p no:anyio -p no:p
 test: setup browser-deps
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -m "not fuzz" $(FUZZ_PLUGINS_OFF) \
 	  $(if $(DATABASE_URL),,--no-migrations) $(PYTEST_ARGS)
+
+# The browser tests again, each page they open saved to look at (test-artifacts/screens/).
+screens: setup browser-deps
+	SCREENSHOTS=1 $(BIN)/python -m pytest tests/browser $(FUZZ_PLUGINS_OFF) --no-migrations -q
+	@echo "Screenshots: $(CURDIR)/test-artifacts/screens/"
 
 # Schemathesis against every operation of the schema (tests/test_schemathesis.py), the corpus of
 # hostile bodies (tests/integrations/test_hostile_corpus.py) and Hypothesis's mutations of the

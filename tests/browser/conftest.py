@@ -1,8 +1,9 @@
 """Browser tests: Playwright (from pip) driving the system's Chromium against ``live_server``.
 
 Never ``playwright install``: the browser is Debian's ``chromium`` (``make test`` installs it
-when it is missing); without it they are skipped, except in CI, where they fail. Screenshots go
-to ``test-artifacts/screens/`` (git-ignored); a few are kept in ``docs/screens/`` for the README.
+when it is missing); without it they are skipped, except in CI, where they fail. Screenshots,
+to look at, are taken by ``make screens`` (``SCREENSHOTS=1``) into ``test-artifacts/screens/``
+(git-ignored); a few are kept in ``docs/screens/`` for the README.
 """
 
 import os
@@ -129,7 +130,11 @@ def login(browser, live_server, demo):
         context.close()
 
 
-def screenshot(page, name: str, *, full_page: bool = False) -> Path:
+def screenshot(page, name: str, *, full_page: bool = False) -> Path | None:
+    """The page as drawn, when screenshots are asked for (``SCREENSHOTS=1``): drawing and
+    encoding them was a fifth of the browser tests' time, and only people look at them."""
+    if not os.environ.get("SCREENSHOTS"):
+        return None
     SCREENS.mkdir(parents=True, exist_ok=True)
     path = SCREENS / f"{name}.png"
     page.screenshot(path=str(path), full_page=full_page)
