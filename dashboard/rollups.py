@@ -174,10 +174,10 @@ def roll_pending(limit: int | None = None) -> dict[str, int]:
         days = pending_days(kind)[:limit]
         for first, last in _runs(days):
             while first <= last:
-                chunk_end = min(last, first + dt.timedelta(days=ROLL_DAYS_AT_ONCE - 1))
                 following = first_record_day(kind, since=first)
-                if following is None or following > chunk_end:  # empty up to the next record
-                    chunk_end = min(last, following - dt.timedelta(days=1)) if following else last
+                empty_until = following - dt.timedelta(days=1) if following else last
+                month_end = first + dt.timedelta(days=ROLL_DAYS_AT_ONCE - 1)
+                chunk_end = min(last, max(month_end, empty_until))
                 roll_days(kind, first, chunk_end)
                 first = chunk_end + dt.timedelta(days=1)
         rolled[kind.key] = len(days)

@@ -161,10 +161,10 @@ def _deliver(
     or ``None`` if it was there."""
     body = json.dumps(payload, ensure_ascii=False).encode()
     dedup_key = webhook_dedup_key(kind=kind, payload=payload, body=body)
-    if _delivered_as(kind, dedup_key) in delivered:
+    if (name := _delivered_as(kind, dedup_key)) in delivered:
         report.already_loaded += 1
         return None
-    delivered.add(_delivered_as(kind, dedup_key))
+    delivered.add(name)
     delivery = webhook_event_receive(
         endpoint=endpoint,
         kind=kind,
