@@ -48,11 +48,12 @@ run: .env migrate
 # Two test processes (pytest-xdist), each with its own Redis database for the real-worker tests.
 # On SQLite the test database is made from the models (2-3 s sooner per process); on PostgreSQL
 # (CI's second pass) by the migrations, and `make lint` checks that they match the models.
-# The pytest plugins only `make fuzz` needs are left out: their hooks wrap every test (2 s).
+# What only `make fuzz` needs is left out: tests/fuzz/ (importing it cost each process 1.6 s) and
+# the pytest plugins whose hooks wrap every test (2 s).
 PYTEST_WORKERS ?= 2
 FUZZ_PLUGINS_OFF = -p no:schemathesis -p no:hypothesispytest -p no:anyio -p no:platformdirs
 test: setup browser-deps
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -m "not fuzz" $(FUZZ_PLUGINS_OFF) \
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -m "not fuzz" --ignore=tests/fuzz $(FUZZ_PLUGINS_OFF) \
 	  $(if $(DATABASE_URL),,--no-migrations) $(PYTEST_ARGS)
 
 # The browser tests again, each page they open saved to look at (test-artifacts/screens/).
@@ -60,11 +61,10 @@ screens: setup browser-deps
 	SCREENSHOTS=1 $(BIN)/python -m pytest tests/browser $(FUZZ_PLUGINS_OFF) --no-migrations -q
 	@echo "Screenshots: $(CURDIR)/test-artifacts/screens/"
 
-# Schemathesis against every operation of the schema (tests/test_schemathesis.py), the corpus of
-# hostile bodies (tests/integrations/test_hostile_corpus.py) and Hypothesis's mutations of the
-# examples (tests/integrations/test_hypothesis_payloads.py).
+# tests/fuzz/: Schemathesis against every operation of the schema, the corpus of hostile bodies
+# and Hypothesis's mutations of the examples.
 fuzz: setup
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -m fuzz -p no:cacheprovider $(PYTEST_ARGS)
+	$(BIN)/python -m pytest tests/fuzz -n $(PYTEST_WORKERS) -m fuzz -p no:cacheprovider $(PYTEST_ARGS)
 
 # Mutation testing (mutmut, configured in pyproject.toml) of the inbox's receiving and dedup
 # service, the signature check and the masking: the score and each survivor in docs/mutation.md.

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from integrations.models import WebhookEvent
 from tests.conftest import CALL_EXAMPLE, CHAT_EXAMPLE
-from tests.integrations.test_hostile_corpus import FIELD_ERROR
+from tests.fuzz.test_hostile_corpus import FIELD_ERROR
 
 pytestmark = [pytest.mark.django_db, pytest.mark.fuzz]
 EXAMPLES = {"chatbot_session_end": CHAT_EXAMPLE, "call_result": CALL_EXAMPLE}
