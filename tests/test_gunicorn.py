@@ -61,7 +61,7 @@ def test_the_access_log_never_shows_a_webhook_token():
 def _serving(port: int, env: dict) -> subprocess.Popen:
     command = [sys.executable, "-m", "gunicorn", "-c", str(CONFIG), "config.wsgi"]
     return subprocess.Popen(  # noqa: S603 - this interpreter, our own configuration
-        [*command, "--bind", f"127.0.0.1:{port}", "--workers", "2", "--threads", "1"],
+        [*command, "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "1"],
         cwd=CONFIG.parent.parent,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -104,8 +104,9 @@ def _gone(group: int, seconds: float) -> bool:
 
 
 def test_a_restart_right_after_the_master_is_killed_binds_and_serves(tmp_path):
-    """``kill -9`` of the master takes its workers with it, even one busy with a slow client:
-    the port is free for the restart."""
+    """``kill -9`` of the master takes its worker with it, even one busy with a slow client:
+    the port is free for the restart. One worker stands for all: each asks for the same
+    parent-death signal when it is forked (``post_fork``), and each starts a Django."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
