@@ -119,13 +119,35 @@ def _problems(page, path: str, width: int, axe: Axe) -> list[str]:
 
 WIDTHS = (1400, 390)
 
+# What each role's admin home offers (its links) and what it must not.
+ADMIN_HOME = {
+    "Support": {"a[href$='/calls_app/callresult/']": True, ".dashboard-link": False},
+    "Managers": {".dashboard-link": True},
+    "Integrators": {
+        "a[href$='/integrations/webhookevent/']": True,
+        "a[href$='/calls_app/callresult/']": False,
+    },
+}
+
+
+def _admin_home_problems(page, role: str) -> list[str]:
+    return [
+        f"the admin home of {role} {'lacks' if wanted else 'shows'} {selector}"
+        for selector, wanted in ADMIN_HOME[role].items()
+        if bool(page.locator(selector).count()) != wanted
+    ]
+
 
 def test_key_pages_are_accessible_fit_and_refuse_nothing(demo, login, live_server):
-    """Each page loaded once, at 1400 px, then narrowed to 390 px: its layout follows the width
-    through CSS alone (no script reads it), so the phone sees what a page opened there shows."""
+    """Each role opens its admin home (Support signs in through the form), then each of its key
+    pages, loaded once at 1400 px and narrowed to 390 px: its layout follows the width through
+    CSS alone (no script reads it), so the phone sees what a page opened there shows."""
     axe, problems, violations = Axe(), [], []
     for role, paths in _key_pages().items():
-        page = watch_csp(login(role, WIDTHS[0]), violations)
+        page = watch_csp(login(role, WIDTHS[0], form=role == "Support"), violations)
+        if role != "Support":  # the form lands there
+            page.goto(f"{live_server.url}/admin/")
+        problems += _admin_home_problems(page, role)
         for path in paths:
             page.set_viewport_size({"width": WIDTHS[0], "height": 900})
             page.goto(f"{live_server.url}{path}")
