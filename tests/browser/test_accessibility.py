@@ -95,8 +95,45 @@ BROKEN_CELLS = """() => [...document.querySelectorAll("#result_list tbody td")]
   .map((td) => td.innerText)"""
 
 
+def _chat_problems(page) -> list[str]:
+    """A chat transcript: bubbles on both sides, and the list it belongs to named once."""
+    problems = []
+    if not all(page.locator(side).count() for side in (".chat-row-customer", ".chat-row-business")):
+        problems.append("the chat transcript lacks a side")
+    if page.locator(".breadcrumbs").inner_text().count("Chat sessions") != 1:
+        problems.append("the chat's breadcrumbs do not name its list once")
+    return problems
+
+
+def _call_problems(page) -> list[str]:
+    """An answered call: the customer on the same side as in a chat, no filler for silence, a
+    way to every contact with the customer, and no note about unanswered calls' times."""
+    problems = []
+    if not all(page.locator(side).count() for side in (".call-row-customer", ".call-row-robot")):
+        problems.append("the call transcript lacks a side")
+    if "(no reply)" in page.inner_text(".call-dialogue"):
+        problems.append("the call transcript fills a silence")
+    if page.locator(".breadcrumbs").inner_text().count("Call results") != 1:
+        problems.append("the call's breadcrumbs do not name its list once")
+    if page.get_by_role("link", name="All contacts with this customer").count() != 1:
+        problems.append("the call has no link to all contacts with the customer")
+    if page.locator(".field-answered .help").is_visible():
+        problems.append("an answered call shows the note about unanswered calls' times")
+    return problems
+
+
+# What a page is for, checked at a laptop's width: (path start, path end) -> problems.
+PAGE_CHECKS = {
+    ("/admin/sessions_app/chatsession/", "/change/"): _chat_problems,
+    ("/admin/calls_app/callresult/", "/change/"): _call_problems,
+}
+
+
 def _problems(page, path: str, width: int, axe: Axe) -> list[str]:
     problems = []
+    for (start, end), check in PAGE_CHECKS.items():
+        if width == 1400 and path.startswith(start) and path.endswith(end):
+            problems += check(page)
     if width > 768 or path in PHONE_LAYOUTS:
         problems += _serious(page, axe)
     if extra := overflow(page):

@@ -14,37 +14,12 @@ def _count(page) -> int:
     return int(re.search(r"\d+", page.inner_text("p.paginator")).group())
 
 
-def _first_record(page, live_server, changelist: str) -> str:
-    page.goto(f"{live_server.url}{changelist}")
-    href = page.locator("#result_list tbody tr th a, #result_list tbody tr td a").first
-    return href.get_attribute("href")
-
-
-def test_support_reads_a_chat_and_a_call_and_finds_a_customer(demo, login, live_server):
-    page = login("Support")
-    # A chat transcript: bubbles on both sides, every time with its zone.
-    page.goto(
-        f"{live_server.url}{_first_record(page, live_server, '/admin/sessions_app/chatsession/')}"
-    )
-    page.wait_for_selector(".chat-transcript")
-    assert page.locator(".chat-row-customer").count() and page.locator(".chat-row-business").count()
-    assert page.locator(".breadcrumbs").inner_text().count("Chat sessions") == 1
-    screenshot(page, "chat-transcript", full_page=True)
-
-    # A call transcript: the customer on the same side as in the chat, no filler for silence.
-    page.goto(f"{live_server.url}/admin/calls_app/callresult/?answered__exact=1")
-    page.locator("#result_list tbody tr a").first.click()
-    page.wait_for_selector(".call-dialogue")
-    assert page.locator(".call-row-customer").count() and page.locator(".call-row-robot").count()
-    assert "(no reply)" not in page.inner_text(".call-dialogue")
-    assert page.locator(".breadcrumbs").inner_text().count("Call results") == 1
-    assert page.get_by_role("link", name="All contacts with this customer").count() == 1
-    # The note about unanswered calls' times is not shown on an answered call.
-    assert not page.locator(".field-answered .help").is_visible()
-    screenshot(page, "call-transcript", full_page=True)
-
-    # Search by a phone number written as a customer would say it.
+def test_support_finds_a_customer_by_number_and_narrows_a_list(demo, login, live_server):
+    """A number written as a customer says it finds their calls; a sidebar filter narrows the
+    list and says so. (What a chat's and a call's page show is checked with the key pages.)"""
     from calls_app.models import CallResult
+
+    page = login("Support")
 
     number = CallResult.objects.exclude(callee_number="").values_list("callee_number", flat=True)[0]
     digits = "".join(ch for ch in number if ch.isdigit())
