@@ -107,11 +107,11 @@ def _presets(data) -> list[dict]:
     return links
 
 
-def _chips(data, workflows) -> list[dict]:
+def _chips(data, workflows, splits) -> list[dict]:
     """The filters in force as words people know (a workflow by its name), each removable."""
     names = {workflow.workflow_id: workflow.name or workflow.workflow_id for workflow in workflows}
     labels = {"workflow_id": "Workflow", "robot_id": "Robot", "channel": "Channel"}
-    labels.update({name: label for name, label, _ in _split_filters()})
+    labels.update({name: label for name, label, _ in splits})
     chips = []
     for name, label in labels.items():
         for value in data.getlist(name):
@@ -166,7 +166,7 @@ def _choices():
 def dashboard(request):
     data = dashboard_data(request.GET)
     sections, errors = _sections(data, request.user, compare=True)
-    choices = _choices()
+    choices, splits = _choices(), _split_filters()
     context = {
         **admin.site.each_context(request),
         "title": "Outcomes",
@@ -179,10 +179,10 @@ def dashboard(request):
         "can_export": request.user.has_perm(EXPORT_CSV),
         "presets": _presets(data),
         "custom_period": not any(preset["current"] for preset in _presets(data)),
-        "chips": _chips(data, choices["workflows"]),
+        "chips": _chips(data, choices["workflows"], splits),
         "splits": [
             (name, label, [(value, value in data.getlist(name)) for value in values])
-            for name, label, values in _split_filters()
+            for name, label, values in splits
         ],
         "previous_period": sections[0].comparison[0].period
         if sections and sections[0].comparison
