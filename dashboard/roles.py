@@ -73,10 +73,16 @@ def _permissions(names: Iterable[str]) -> dict[str, Permission]:
 def roles_setup() -> dict[str, tuple[bool, int]]:
     """Create or repair every group; returns, per group, whether it was new and its size."""
     every = _permissions({name for names in ROLES.values() for name in names})
+    held: dict[str, set[int]] = {name: set() for name in ROLES}
+    through = Group.permissions.through.objects.filter(group__name__in=ROLES)
+    for group_name, permission_id in through.values_list("group__name", "permission_id"):
+        held[group_name].add(permission_id)
     result = {}
     for name, permission_names in ROLES.items():
         group, created = Group.objects.get_or_create(name=name)
-        group.permissions.set([every[permission] for permission in permission_names])
+        wanted = [every[permission] for permission in permission_names]
+        if created or held[name] != {permission.pk for permission in wanted}:  # else as it was
+            group.permissions.set(wanted)
         result[name] = (created, len(permission_names))
     return result
 
