@@ -1,8 +1,11 @@
 """Every key page, once per width (a laptop's 1400 px, a phone's 390 px), in a real browser:
 axe-core (axe-playwright-python) finds no serious or critical violation, nothing scrolls sideways,
 no text is too small to read, a list's table fits its box, on a phone a list is a stack of
-labelled cards, and the Content Security Policy refuses nothing. Then: the keyboard alone finds a
-customer."""
+labelled cards, and the Content Security Policy refuses nothing; on the way, each role's admin
+home offers its links and a chat's and a call's page read as they should. Then: the keyboard
+alone finds a customer."""
+
+import re
 
 from axe_playwright_python.sync_playwright import Axe
 
@@ -193,10 +196,10 @@ def test_key_pages_are_accessible_fit_and_refuse_nothing(demo, login, live_serve
         for path in paths:
             page.set_viewport_size({"width": WIDTHS[0], "height": 900})
             page.goto(f"{live_server.url}{path}")
-            name = path.strip("/").split("?")[0].replace("/", "-") or "home"
+            name = re.sub(r"\W+", "-", path).strip("-") or "home"
             for width in WIDTHS:
                 page.set_viewport_size({"width": width, "height": 900})
-                screenshot(page, f"key-{name}-{width}")  # test-artifacts/screens/, to look at
+                screenshot(page, f"key-{name}-{width}", full_page=True)  # make screens
                 csp = len(violations)
                 problems += _problems(page, path, width, axe)
                 del violations[csp:]  # axe's own injected styles, not the page's
