@@ -207,13 +207,32 @@ def test_key_pages_are_accessible_fit_and_refuse_nothing(demo, login, live_serve
     assert violations == []
 
 
+def _spaced(number: str) -> str:
+    """``+6281234567890`` as a person writes it: ``+62 812-3456 7890``."""
+    return f"{number[:3]} {number[3:6]}-{number[6:10]} {number[10:]}"
+
+
 def test_the_keyboard_alone_finds_a_customer_from_home(demo, login, live_server):
+    """A support agent types a number as they got it: the customer and their calls are found,
+    masked, on a page that fits a laptop and a phone; Tab and Enter open the customer."""
+    from demo.account import demo_customers
+
+    customer = demo_customers()[0]
     page = login("Support")
     page.goto(f"{live_server.url}/")
+    assert page.title() == "Search | AI Rudder inbox"
     assert page.evaluate("document.activeElement.id") == "home-q"  # the search box has focus
-    page.keyboard.type("CASE")
+    page.keyboard.type(_spaced(customer.phone))
     page.keyboard.press("Enter")
     page.wait_for_selector(".home-customer")
+    assert page.locator("#home-calls ~ .home-records .home-record").count() >= 1
+    assert customer.phone not in page.inner_text(".home-main")  # masked for Support
+    for width in WIDTHS:  # the layout follows the width through CSS alone
+        page.set_viewport_size({"width": width, "height": 900})
+        screenshot(page, f"home-search-{width}", full_page=True)
+        assert overflow(page) == 0, f"the results at {width} px scroll sideways"
+        assert tiny_text(page) == []
+    page.set_viewport_size({"width": WIDTHS[0], "height": 900})
     for _ in range(40):  # Tab on to the first customer found, whatever comes before it
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.classList.contains('home-customer')"):

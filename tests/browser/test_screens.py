@@ -40,6 +40,9 @@ def test_support_finds_a_customer_by_number_and_narrows_a_list(demo, login, live
 
 def test_manager_follows_a_number_and_exports(demo, login, live_server):
     page = login("Managers")
+    page.goto(f"{live_server.url}/")
+    assert page.locator("#home-today").is_visible()  # a manager's home: today's numbers
+    screenshot(page, "home-manager-1400")
     page.goto(f"{live_server.url}/dashboard/")
     screenshot(page, "dashboard", full_page=True)
     card = page.locator("#calls .dash-number > a").nth(1)  # answered calls, "62.5% (5)"
