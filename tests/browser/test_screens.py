@@ -52,7 +52,7 @@ def test_manager_follows_a_number_and_exports(demo, login, live_server):
     assert _count(page) == answered
 
     # A workflow's number: the list's workflow filter then shows that workflow, not "All".
-    page.go_back()  # to the dashboard, as a manager does (restored, not loaded again)
+    page.go_back()  # to the dashboard, as a manager does (from the browser's cache)
     row = page.locator("#table-call-intentions tbody tr").first
     workflow = row.locator("td").first.inner_text().strip()
     count = int(row.locator("td").nth(2).inner_text())
@@ -62,7 +62,7 @@ def test_manager_follows_a_number_and_exports(demo, login, live_server):
     selected = page.locator("#changelist-filter li.selected").all_inner_texts()
     assert any(workflow in text for text in selected), selected
 
-    page.go_back()  # to the dashboard, as a manager does (restored, not loaded again)
+    page.go_back()  # to the dashboard, as a manager does (from the browser's cache)
     with page.expect_download() as download:
         page.locator("#calls header a[href*='/export/calls.csv']").click()
     assert download.value.suggested_filename.endswith(".csv")
