@@ -81,7 +81,7 @@ def roles_setup() -> dict[str, tuple[bool, int]]:
     for name, permission_names in ROLES.items():
         group, created = Group.objects.get_or_create(name=name)
         wanted = [every[permission] for permission in permission_names]
-        if created or held[name] != {permission.pk for permission in wanted}:  # else as it was
+        if created or held[name] != {permission.pk for permission in wanted}:  # else it holds them
             group.permissions.set(wanted)
         result[name] = (created, len(permission_names))
     return result

@@ -442,7 +442,8 @@ class Facts:
             return self.kind.count(self._visible(self.filterset.qs), group_by)
         names = self.kind.key_names(group_by)
         rows = {self.kind.row_key(r, group_by, names): r for r in self._records_raw(group_by)}
-        for row in self._rolled_raw(group_by) if self._runs else ():  # no day rolled: today
+        rolled = self._rolled_raw(group_by) if self._runs else []  # no day of it rolled: today
+        for row in rolled:
             key = self.kind.row_key(row, group_by, names)
             rows[key] = _added(rows[key], row) if key in rows else row
         return self.kind.ordered([self.kind.finish(row) for row in rows.values()], group_by)

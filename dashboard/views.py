@@ -166,7 +166,7 @@ def _choices():
 def dashboard(request):
     data = dashboard_data(request.GET)
     sections, errors = _sections(data, request.user, compare=True)
-    choices, splits = _choices(), _split_filters()
+    choices, splits, presets = _choices(), _split_filters(), _presets(data)
     context = {
         **admin.site.each_context(request),
         "title": "Outcomes",
@@ -177,8 +177,8 @@ def dashboard(request):
         "sections": sections or [],
         "query": data.urlencode(),
         "can_export": request.user.has_perm(EXPORT_CSV),
-        "presets": _presets(data),
-        "custom_period": not any(preset["current"] for preset in _presets(data)),
+        "presets": presets,
+        "custom_period": not any(preset["current"] for preset in presets),
         "chips": _chips(data, choices["workflows"], splits),
         "splits": [
             (name, label, [(value, value in data.getlist(name)) for value in values])
