@@ -442,8 +442,7 @@ class Facts:
             return self.kind.count(self._visible(self.filterset.qs), group_by)
         names = self.kind.key_names(group_by)
         rows = {self.kind.row_key(r, group_by, names): r for r in self._records_raw(group_by)}
-        rolled = self._rolled_raw(group_by) if self._runs else []  # no day of it rolled: today
-        for row in rolled:
+        for row in self._rolled_raw(group_by):
             key = self.kind.row_key(row, group_by, names)
             rows[key] = _added(rows[key], row) if key in rows else row
         return self.kind.ordered([self.kind.finish(row) for row in rows.values()], group_by)
@@ -500,6 +499,8 @@ class Facts:
         return (last - first).days + 1 - rolled <= FEW_DAYS
 
     def _rolled_raw(self, group_by: list[str]) -> list[dict]:
+        if not self._runs:  # no day of the period rolled (today's): no query to build
+            return []
         kind_groups = self.kind.groups
         split, from_day = self._plan(group_by)
         place = dict(zip(split, ("value", "value2"), strict=False))  # each split's column

@@ -7,6 +7,7 @@ to look at, are taken by ``make screens`` (``SCREENSHOTS=1``) into ``test-artifa
 """
 
 import os
+import re
 import shutil
 from importlib.metadata import version
 from pathlib import Path
@@ -156,6 +157,11 @@ def screenshot(page, name: str, *, full_page: bool = False) -> Path | None:
     path = SCREENS / f"{name}.png"
     page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+def listed(page) -> int:
+    """The number of records an admin list says it shows (its paginator's first number)."""
+    return int(re.search(r"\d+", page.inner_text("p.paginator")).group())
 
 
 def overflow(page) -> int:

@@ -130,8 +130,15 @@ def _call_problems(page) -> list[str]:
     return problems
 
 
+def _history_problems(page) -> list[str]:
+    """A customer's history: times, numbers and case ids on one line, words not broken."""
+    broken = page.evaluate(BROKEN_CELLS)
+    return [f"the history's cells broken over lines: {broken}"] if broken else []
+
+
 # What a page is for, checked at a laptop's width: (path start, path end) -> problems.
 PAGE_CHECKS = {
+    ("/admin/customers/history/", ""): _history_problems,
     ("/admin/sessions_app/chatsession/", "/change/"): _chat_problems,
     ("/admin/calls_app/callresult/", "/change/"): _call_problems,
 }
@@ -155,10 +162,6 @@ def _problems(page, path: str, width: int, axe: Axe) -> list[str]:
         problems.append(f"{path} at {width}: the list is not a stack of cards: {cards}")
     if cards and cards["label"] is not None and cards["label"].strip('"').lower() != "case id":
         problems.append(f"{path} at {width}: a card's case id is labelled {cards['label']}")
-    # A customer's history: times, numbers and case ids on one line, words not broken.
-    history = width == 1400 and path.startswith("/admin/customers/history/")
-    if history and (broken := page.evaluate(BROKEN_CELLS)):
-        problems.append(f"{path}: cells broken over lines: {broken}")
     return problems
 
 

@@ -3,15 +3,9 @@ a phone's 390 px and back (the layouts follow the width through CSS alone): the 
 heatmaps open their calls, the promises list reads as a list (cards on a phone), and two
 workflows compare side by side with the test named."""
 
-import re
-
-from .conftest import overflow, screenshot
+from .conftest import listed, overflow, screenshot
 
 LAPTOP, PHONE = {"width": 1400, "height": 900}, {"width": 390, "height": 900}
-
-
-def _count(page) -> int:
-    return int(re.search(r"\d+", page.inner_text("p.paginator")).group())
 
 
 def _busiest_workflows() -> list[str]:
@@ -38,7 +32,7 @@ def test_heatmap_promises_and_comparison(demo, login, live_server):
     screenshot(page, "heatmap-390")
     cell.locator("a").click()
     page.wait_for_selector("p.paginator")
-    assert _count(page) == calls
+    assert listed(page) == calls
     assert overflow(page) == 0
 
     # Promises: each row's status and amount in words; on a phone, a stack of cards.

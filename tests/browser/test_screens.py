@@ -6,12 +6,7 @@ Few and quick: every scenario shares one browser; the data is the demo's (``make
 
 import re
 
-from .conftest import screenshot
-
-
-def _count(page) -> int:
-    """The number of records an admin list says it shows (its paginator's first number)."""
-    return int(re.search(r"\d+", page.inner_text("p.paginator")).group())
+from .conftest import listed, screenshot
 
 
 def test_support_finds_a_customer_by_number_and_narrows_a_list(demo, login, live_server):
@@ -28,14 +23,14 @@ def test_support_finds_a_customer_by_number_and_narrows_a_list(demo, login, live
     page.fill("#searchbar", spoken)
     page.press("#searchbar", "Enter")
     page.wait_for_selector("#result_list")
-    assert _count(page) > 0
+    assert listed(page) > 0
 
     # A sidebar filter narrows the list and says so.
     page.goto(f"{live_server.url}/admin/calls_app/callresult/")
-    everything = _count(page)
+    everything = listed(page)
     page.locator("#changelist-filter a[href*='answered__exact=0']").first.click()
     page.wait_for_selector("#result_list, p.paginator")
-    assert 0 < _count(page) < everything
+    assert 0 < listed(page) < everything
 
 
 def test_manager_follows_a_number_and_exports(demo, login, live_server):
@@ -49,7 +44,7 @@ def test_manager_follows_a_number_and_exports(demo, login, live_server):
     answered = int(re.search(r"\((\d+)\)", card.inner_text()).group(1))
     card.click()
     page.wait_for_selector("p.paginator")
-    assert _count(page) == answered
+    assert listed(page) == answered
 
     # A workflow's number: the list's workflow filter then shows that workflow, not "All".
     page.go_back()  # to the dashboard, as a manager does (from the browser's cache)
@@ -58,7 +53,7 @@ def test_manager_follows_a_number_and_exports(demo, login, live_server):
     count = int(row.locator("td").nth(2).inner_text())
     row.locator("td").nth(2).locator("a").click()
     page.wait_for_selector("p.paginator")
-    assert _count(page) == count
+    assert listed(page) == count
     selected = page.locator("#changelist-filter li.selected").all_inner_texts()
     assert any(workflow in text for text in selected), selected
 
